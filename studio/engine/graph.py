@@ -1,0 +1,285 @@
+"""Turn a Flow into a checked, runnable graph, or report every problem before anything runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from studio.engine.cache import stable_json
+from studio.engine.node import Node, NodeConfig
+from studio.engine.ports import Port, PortType, conversion, explain_mismatch
+from studio.engine.registry import Registry, UnknownNodeType, default_registry
+from studio.flow.errors import FlowError, Problem, json_path
+from studio.flow.schema import EdgeSpec, Flow, NodeSpec
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+
+@dataclass
+class Wire:
+    """An edge resolved against the ports at both ends."""
+
+    source: str
+    source_port: str
+    target: str
+    target_port: str
+    source_type: PortType
+    target_type: PortType
+
+
+@dataclass
+class CompiledNode:
+    """A node with its class, validated config and ports."""
+
+    spec: NodeSpec
+    index: int
+    node_class: type[Node]
+    config: NodeConfig
+    inputs: dict[str, Port]
+    outputs: dict[str, Port]
+    incoming: list[Wire] = field(default_factory=list)
+    outgoing: list[Wire] = field(default_factory=list)
+    # Canonical JSON of the config, part of every cache key (computed once).
+    config_json: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+@dataclass
+class CompiledFlow:
+    """A flow ready to run: nodes in a deterministic topological order."""
+
+    flow: Flow
+    nodes: dict[str, CompiledNode]
+    order: list[str]
+    graph: nx.DiGraph
+
+    def ancestors(self, node_id: str) -> set[str]:
+        import networkx as nx
+
+        return set(nx.ancestors(self.graph, node_id))
+
+    def descendants(self, node_id: str) -> set[str]:
+        import networkx as nx
+
+        return set(nx.descendants(self.graph, node_id))
+
+
+def _config_problems(error: ValidationError, base: str, label: str) -> list[Problem]:
+    return [
+        Problem(json_path([*base_parts(base), *item["loc"]]), f"{label}: {item['msg']}")
+        for item in error.errors()
+    ]
+
+
+def base_parts(base: str) -> list[str | int]:
+    """('nodes', 3, 'config') from the string 'nodes.3.config'."""
+    parts: list[str | int] = []
+    for part in base.split("."):
+        parts.append(int(part) if part.isdigit() else part)
+    return parts
+
+
+def _load_config(spec: NodeSpec, index: int, node_class: type[Node], label: str) -> tuple[
+    NodeConfig | None, list[Problem]
+]:
+    raw: dict[str, Any] = dict(spec.config)
+    where = f"$.nodes[{index}]"
+    if spec.version > node_class.version:
+        return None, [
+            Problem(
+                f"{where}.version",
+                f"{label}: saved by a newer version ({spec.version}) of node type {spec.type!r}; "
+                f"this installation has version {node_class.version}",
+            )
+        ]
+    if spec.version < node_class.version:
+        try:
+            for version in range(spec.version, node_class.version):
+                raw = node_class.migrate_config(raw, version)
+        except Exception as error:
+            return None, [Problem(f"{where}.config", f"{label}: cannot upgrade settings: {error}")]
+    try:
+        config = node_class.Config.model_validate(raw)
+    except ValidationError as error:
+        return None, _config_problems(error, f"nodes.{index}.config", label)
+    problems = [Problem(f"{where}.config", f"{label}: {message}") for message in node_class.check(config)]
+    return config, problems
+
+
+def _compile_nodes(flow: Flow, registry: Registry) -> tuple[dict[str, CompiledNode], list[Problem]]:
+    problems: list[Problem] = []
+    nodes: dict[str, CompiledNode] = {}
+    for index, spec in enumerate(flow.nodes):
+        label = f"node {flow.label(spec.id)}"
+        try:
+            node_class = registry.get(spec.type)
+        except UnknownNodeType as error:
+            problems.append(Problem(f"$.nodes[{index}].type", f"{label}: {error}"))
+            continue
+        config, config_problems = _load_config(spec, index, node_class, label)
+        problems.extend(config_problems)
+        if config is None:
+            continue
+        try:
+            inputs = {port.name: port for port in node_class.input_ports(config)}
+            outputs = {port.name: port for port in node_class.output_ports(config)}
+        except Exception as error:
+            problems.append(Problem(f"$.nodes[{index}].config", f"{label}: {error}"))
+            continue
+        nodes[spec.id] = CompiledNode(
+            spec, index, node_class, config, inputs, outputs,
+            config_json=stable_json(config.model_dump(mode="json")),
+        )
+    return nodes, problems
+
+
+def _check_edge(
+    flow: Flow, index: int, edge: EdgeSpec, nodes: dict[str, CompiledNode]
+) -> tuple[Wire | None, list[Problem]]:
+    where = f"$.edges[{index}]"
+    source, target = nodes.get(edge.source), nodes.get(edge.target)
+    if source is None or target is None:
+        return None, []  # the node itself was reported already
+    problems = []
+    source_port = source.outputs.get(edge.source_port)
+    target_port = target.inputs.get(edge.target_port)
+    if source_port is None:
+        have = ", ".join(source.outputs) or "none"
+        problems.append(
+            Problem(
+                f"{where}.source_port",
+                f"node {flow.label(edge.source)} has no output {edge.source_port!r} (outputs: {have})",
+            )
+        )
+    if target_port is None:
+        have = ", ".join(target.inputs) or "none"
+        problems.append(
+            Problem(
+                f"{where}.target_port",
+                f"node {flow.label(edge.target)} has no input {edge.target_port!r} (inputs: {have})",
+            )
+        )
+    if source_port is None or target_port is None:
+        return None, problems
+    if conversion(source_port.type, target_port.type) is None:
+        fits = [p.name for p in target.inputs.values() if conversion(source_port.type, p.type)]
+        hint = f"; ports of {flow.label(edge.target)} that would fit: {', '.join(fits)}" if fits else ""
+        problems.append(
+            Problem(
+                where,
+                f"{flow.label(edge.source)}.{edge.source_port} -> {flow.label(edge.target)}."
+                f"{edge.target_port}: {explain_mismatch(source_port.type, target_port.type)}{hint}",
+            )
+        )
+        return None, problems
+    return Wire(
+        edge.source, edge.source_port, edge.target, edge.target_port, source_port.type, target_port.type
+    ), problems
+
+
+def _interface_problems(flow: Flow, nodes: dict[str, CompiledNode]) -> list[Problem]:
+    problems = []
+    for kind in ("input", "output"):
+        declared = {port.name for port in getattr(flow, kind + "s")}
+        bound: dict[str, str] = {}
+        for node in nodes.values():
+            if node.node_class.interface != kind:
+                continue
+            name = node.node_class.interface_name(node.config)
+            if not name:
+                continue
+            label = flow.label(node.id)
+            if name in bound:
+                problems.append(
+                    Problem(
+                        f"$.nodes[{node.index}].config.name",
+                        f"node {label}: flow {kind} {name!r} is already fed by node "
+                        f"{flow.label(bound[name])}",
+                    )
+                )
+            bound[name] = node.id
+            if declared and name not in declared:
+                problems.append(
+                    Problem(
+                        f"$.{kind}s",
+                        f"node {label} stands for flow {kind} {name!r}, which the flow does not declare",
+                    )
+                )
+        for missing in sorted(declared - set(bound)):
+            problems.append(Problem(f"$.{kind}s", f"flow {kind} {missing!r} has no {kind} node"))
+    return problems
+
+
+def _cycle_problem(flow: Flow, graph: nx.DiGraph) -> Problem | None:
+    import networkx as nx
+
+    try:
+        cycle = nx.find_cycle(graph)
+    except nx.NetworkXNoCycle:
+        return None
+    names = [flow.label(source) for source, _target in cycle] + [flow.label(cycle[0][0])]
+    return Problem("$.edges", "the flow has a cycle: " + " -> ".join(names))
+
+
+def compile_flow(flow: Flow, registry: Registry | None = None) -> CompiledFlow:
+    """Check a flow completely and return it ready to run; FlowError lists every problem."""
+    compiled, problems = _compile(flow, registry or default_registry())
+    if problems or compiled is None:
+        raise FlowError(problems)
+    return compiled
+
+
+def validate_flow(flow: Flow, registry: Registry | None = None) -> list[Problem]:
+    """Every problem that would stop the flow from running (empty when it is fine)."""
+    return _compile(flow, registry or default_registry())[1]
+
+
+def _compile(flow: Flow, registry: Registry) -> tuple[CompiledFlow | None, list[Problem]]:
+    import networkx as nx
+
+    nodes, problems = _compile_nodes(flow, registry)
+    graph: nx.DiGraph = nx.DiGraph()
+    graph.add_nodes_from(spec.id for spec in flow.nodes)
+    for index, edge in enumerate(flow.edges):
+        graph.add_edge(edge.source, edge.target)
+        wire, edge_problems = _check_edge(flow, index, edge, nodes)
+        problems.extend(edge_problems)
+        if wire is not None:
+            nodes[edge.source].outgoing.append(wire)
+            nodes[edge.target].incoming.append(wire)
+    cycle = _cycle_problem(flow, graph)
+    if cycle:
+        problems.append(cycle)
+    for node in nodes.values():
+        label = flow.label(node.id)
+        wired: dict[str, int] = {}
+        for wire in node.incoming:
+            wired[wire.target_port] = wired.get(wire.target_port, 0) + 1
+        for port in node.inputs.values():
+            count = wired.get(port.name, 0)
+            if count == 0 and port.required:
+                problems.append(
+                    Problem(
+                        f"$.nodes[{node.index}]",
+                        f"node {label}: required input {port.name!r} ({port.type.value}) is not connected",
+                    )
+                )
+            if count > 1 and not port.multi:
+                problems.append(
+                    Problem(
+                        f"$.nodes[{node.index}]",
+                        f"node {label}: input {port.name!r} takes one wire, but {count} are connected",
+                    )
+                )
+    problems.extend(_interface_problems(flow, nodes))
+    if problems:
+        return None, problems
+    position = {spec.id: index for index, spec in enumerate(flow.nodes)}
+    order = list(nx.lexicographical_topological_sort(graph, key=lambda n: position[n]))
+    return CompiledFlow(flow, nodes, order, graph), []

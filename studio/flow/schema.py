@@ -1,0 +1,147 @@
+"""The flow file, schema version 1: what a saved flow holds, validated strictly."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+
+# Port names and interface names appear in templates and on the command line, so keep them simple.
+NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+TYPE_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
+
+PortTypeName = Literal[
+    "text", "messages", "documents", "number", "boolean", "json", "embedding", "tool", "any"
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class SecretRef(_Strict):
+    """A pointer to a secret held in the OS keyring or the environment, never the secret itself."""
+
+    secret: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class RunPolicy(_Strict):
+    """Per-node timeout and retry settings; absent fields take the engine's defaults."""
+
+    timeout_s: float | None = Field(default=None, gt=0)
+    retries: int | None = Field(default=None, ge=0, le=10)
+    retry_backoff_s: float | None = Field(default=None, ge=0)
+
+
+class NodeSpec(_Strict):
+    """One node placed in a flow."""
+
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+    type: str = Field(pattern=TYPE_PATTERN)
+    version: int = Field(default=1, ge=1)
+    config: dict[str, Any] = Field(default_factory=dict)
+    ui: dict[str, Any] = Field(default_factory=dict)
+    # Serve this node from the cache even when it is not deterministic (the user "pins" a result).
+    pinned: bool | None = None
+    policy: RunPolicy | None = None
+
+
+class EdgeSpec(_Strict):
+    """A wire from one node's output port to another node's input port."""
+
+    source: str
+    source_port: str = Field(pattern=NAME_PATTERN)
+    target: str
+    target_port: str = Field(pattern=NAME_PATTERN)
+
+
+class InterfacePort(_Strict):
+    """One entry of a flow's declared interface (its inputs or outputs)."""
+
+    name: str = Field(pattern=NAME_PATTERN)
+    type: PortTypeName = "text"
+    description: str = ""
+    required: bool | None = None
+    default: Any = None
+
+
+class Variable(_Strict):
+    """A named value shared by every node of a run."""
+
+    name: str = Field(pattern=NAME_PATTERN)
+    type: PortTypeName = "text"
+    default: Any = None
+    description: str = ""
+
+
+class Flow(_Strict):
+    """A whole flow file."""
+
+    schema_version: int = SCHEMA_VERSION
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()), min_length=1)
+    name: str = Field(default="Untitled flow", min_length=1, max_length=200)
+    description: str = ""
+    nodes: list[NodeSpec] = Field(default_factory=list)
+    edges: list[EdgeSpec] = Field(default_factory=list)
+    inputs: list[InterfacePort] = Field(default_factory=list)
+    outputs: list[InterfacePort] = Field(default_factory=list)
+    variables: list[Variable] = Field(default_factory=list)
+
+    @field_validator("schema_version")
+    @classmethod
+    def _known_version(cls, value: int) -> int:
+        if value != SCHEMA_VERSION:
+            raise ValueError(f"expected schema_version {SCHEMA_VERSION} after migration, got {value}")
+        return value
+
+    @model_validator(mode="after")
+    def _references_are_consistent(self) -> Flow:
+        problems: list[str] = []
+        seen: set[str] = set()
+        for index, node in enumerate(self.nodes):
+            if node.id in seen:
+                problems.append(f"nodes[{index}].id: duplicate node id {node.id!r}")
+            seen.add(node.id)
+        for index, edge in enumerate(self.edges):
+            for end in ("source", "target"):
+                node_id = getattr(edge, end)
+                if node_id not in seen:
+                    problems.append(f"edges[{index}].{end}: no node with id {node_id!r}")
+        for kind in ("inputs", "outputs", "variables"):
+            names = [item.name for item in getattr(self, kind)]
+            for name in sorted({n for n in names if names.count(n) > 1}):
+                problems.append(f"{kind}: name {name!r} is declared more than once")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def node(self, node_id: str) -> NodeSpec:
+        """The node with this id (KeyError if there is none)."""
+        for node in self.nodes:
+            if node.id == node_id:
+                return node
+        raise KeyError(node_id)
+
+    def label(self, node_id: str) -> str:
+        """A human name for a node in messages: its title from `ui`, else its type, plus its id."""
+        try:
+            node = self.node(node_id)
+        except KeyError:
+            return repr(node_id)
+        title = node.ui.get("title") if isinstance(node.ui.get("title"), str) else None
+        return f"'{title or node.type}' ({short_id(node.id)})"
+
+
+def short_id(node_id: str) -> str:
+    """The first block of a uuid: enough to tell nodes apart in messages."""
+    match = re.match(r"^[0-9a-f]{8}-", node_id)
+    return node_id[:8] if match else node_id
+
+
+def new_node_id() -> str:
+    """A fresh node id."""
+    return str(uuid.uuid4())

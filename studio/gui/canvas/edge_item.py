@@ -1,0 +1,60 @@
+"""A wire: a horizontal-tangent bezier from an output port to an input port."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyle, QStyleOptionGraphicsItem
+
+from studio.gui.canvas import style
+from studio.gui.graph import EdgeKey
+
+
+def bezier(start: QPointF, end: QPointF) -> QPainterPath:
+    """The curve between two port centres: leaves and enters horizontally."""
+    path = QPainterPath(start)
+    dx = max(abs(end.x() - start.x()) * 0.5, 40.0)
+    path.cubicTo(QPointF(start.x() + dx, start.y()), QPointF(end.x() - dx, end.y()), end)
+    return path
+
+
+class EdgeItem(QGraphicsPathItem):
+    """One wire of the document; the scene moves its ends when nodes move."""
+
+    def __init__(self, key: EdgeKey, port_type: str):
+        super().__init__()
+        self.key = key
+        self.port_type = port_type
+        self._pen = QPen(style.port_colour(port_type), 2.0)
+        self._pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        self._selected_pen = QPen(style.theme["selected"], 3.5)
+        self._stroke_shape: QPainterPath | None = None
+        self.setPen(self._pen)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setZValue(0)
+        self.setToolTip(f"{key[1]} → {key[3]} ({port_type})")
+
+    def set_ends(self, start: QPointF, end: QPointF) -> None:
+        self._stroke_shape = None
+        self.setPath(bezier(start, end))
+
+    def set_running(self, active: bool) -> None:
+        """A wire whose value is flowing is drawn dashed."""
+        self._pen.setStyle(Qt.PenStyle.DashLine if active else Qt.PenStyle.SolidLine)
+        self.update()
+
+    def shape(self) -> QPainterPath:
+        # A wide invisible outline so a 2-pixel wire is easy to click; made only when asked.
+        if self._stroke_shape is None:
+            stroker = QPainterPathStroker()
+            stroker.setWidth(12)
+            self._stroke_shape = stroker.createStroke(self.path())
+        return self._stroke_shape
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: Any = None) -> None:
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.setPen(self._selected_pen if selected else self._pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self.path())

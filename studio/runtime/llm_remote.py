@@ -1,0 +1,372 @@
+"""API models through litellm: key lookup, streaming, retries with back-off, usage and cost.
+
+litellm takes seconds to import, so it is imported only inside the functions that call it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import os
+import random
+import time
+from collections.abc import Callable
+from typing import Any
+
+from studio.runtime.llm_types import (
+    ChatRequest,
+    ChatResult,
+    LLMError,
+    LLMTimeout,
+    MissingApiKey,
+    ProviderError,
+)
+
+# Provider (litellm's prefix) -> the environment variable / keyring entry holding its key.
+PROVIDER_KEYS: dict[str, str] = {
+    "openai": "OPENAI_API_KEY",
+    "text-completion-openai": "OPENAI_API_KEY",
+    "anthropic": "ANTHROPIC_API_KEY",
+    "gemini": "GEMINI_API_KEY",
+    "azure": "AZURE_API_KEY",
+    "azure_ai": "AZURE_AI_API_KEY",
+    "openrouter": "OPENROUTER_API_KEY",
+    "groq": "GROQ_API_KEY",
+    "mistral": "MISTRAL_API_KEY",
+    "codestral": "CODESTRAL_API_KEY",
+    "deepseek": "DEEPSEEK_API_KEY",
+    "dashscope": "DASHSCOPE_API_KEY",
+    "together_ai": "TOGETHERAI_API_KEY",
+    "cohere": "COHERE_API_KEY",
+    "cohere_chat": "COHERE_API_KEY",
+    "fireworks_ai": "FIREWORKS_AI_API_KEY",
+    "perplexity": "PERPLEXITYAI_API_KEY",
+    "xai": "XAI_API_KEY",
+    "moonshot": "MOONSHOT_API_KEY",
+    "cerebras": "CEREBRAS_API_KEY",
+    "deepinfra": "DEEPINFRA_API_KEY",
+    "huggingface": "HF_TOKEN",
+    "nvidia_nim": "NVIDIA_NIM_API_KEY",
+    "sambanova": "SAMBANOVA_API_KEY",
+    "volcengine": "VOLCENGINE_API_KEY",
+    "zai": "ZAI_API_KEY",
+    "ai21": "AI21_API_KEY",
+    "nscale": "NSCALE_API_KEY",
+}
+# Local servers that take no key.
+NO_KEY_PROVIDERS = frozenset(
+    {"ollama", "ollama_chat", "lm_studio", "hosted_vllm", "vllm", "llamafile", "local"}
+)
+# What an OpenAI-compatible local server gets as a key when it needs none (the client insists).
+PLACEHOLDER_KEY = "not-needed"
+
+# Back-off between attempts: BACKOFF_BASE_S * 2**n plus up to BACKOFF_BASE_S of jitter, capped.
+BACKOFF_BASE_S = 1.0
+BACKOFF_MAX_S = 20.0
+MESSAGE_CHARS = 500
+
+# Bare model names (no "provider/" prefix) litellm maps to a provider, by their start.
+_BARE_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("gpt-", "openai"),
+    ("chatgpt", "openai"),
+    ("o1", "openai"),
+    ("o3", "openai"),
+    ("o4", "openai"),
+    ("claude", "anthropic"),
+    ("gemini", "gemini"),
+    ("mistral-", "mistral"),
+    ("codestral", "mistral"),
+    ("deepseek-", "deepseek"),
+    ("command", "cohere_chat"),
+)
+
+
+def provider_of(model: str) -> str:
+    """The litellm provider a model string goes to ("openai/gpt-4o-mini" -> "openai")."""
+    model = model.strip()
+    if "/" in model:
+        return model.split("/", 1)[0].lower()
+    lowered = model.lower()
+    for prefix, provider in _BARE_PREFIXES:
+        if lowered.startswith(prefix):
+            return provider
+    return ""
+
+
+def api_key_for(request: ChatRequest, provider: str) -> str | None:
+    """The API key to send, or None to send none (local servers, providers litellm signs itself).
+
+    A custom `api_base` only gets a key when `api_key_name` names one, so a real provider key is
+    never sent to a server the user pointed the node at.
+    """
+    from studio.runtime.secrets import MissingSecret, get_secret
+
+    label = provider or "this model"
+    if request.api_key_name:
+        try:
+            return get_secret(request.api_key_name, purpose=f"{label} API calls")
+        except MissingSecret:
+            raise MissingApiKey(label, request.api_key_name, request.model) from None
+    if request.api_base or provider in NO_KEY_PROVIDERS:
+        return None
+    env_var = PROVIDER_KEYS.get(provider)
+    if env_var is None:
+        return None  # Bedrock, Vertex AI and the like: litellm reads their own credentials
+    key = get_secret(env_var, required=False)
+    if not key:
+        raise MissingApiKey(label, env_var, request.model)
+    return key
+
+
+def import_litellm() -> Any:
+    """Import litellm quietly and offline (its price list is read from the package, not fetched)."""
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    import litellm
+
+    litellm.suppress_debug_info = True
+    return litellm
+
+
+def _scrub(text: str, key: str | None) -> str:
+    """Remove the API key (and every other resolved secret) from a message."""
+    from studio.runtime.secrets import redact
+
+    if key and len(key) >= 4:
+        text = text.replace(key, "***")
+    return redact(text)
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MESSAGE_CHARS else text[:MESSAGE_CHARS] + "…"
+
+
+class _Retryable(Exception):
+    """An attempt failed in a way another attempt may fix."""
+
+    def __init__(self, error: LLMError, retry_after: float | None = None):
+        self.error = error
+        self.retry_after = retry_after
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    """Seconds the provider asked us to wait (Retry-After header), when it said."""
+    headers: Any = None
+    response = getattr(exc, "response", None)
+    if response is not None:
+        headers = getattr(response, "headers", None)
+    headers = headers or getattr(exc, "litellm_response_headers", None)
+    if not headers:
+        return None
+    try:
+        value = headers.get("retry-after") or headers.get("Retry-After")
+    except Exception:
+        return None
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(str(value))
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+def _classify(exc: BaseException, request: ChatRequest, provider: str, key: str | None) -> LLMError:
+    """Turn a litellm/httpx exception into our error; wrap it in _Retryable when worth retrying."""
+    litellm = import_litellm()
+    label = provider or "the provider"
+    if isinstance(exc, TimeoutError | litellm.Timeout):
+        raise _Retryable(
+            LLMTimeout(
+                f"{request.model} did not answer within {request.timeout_s:g} s (timeout_s)"
+            )
+        )
+    status = getattr(exc, "status_code", None)
+    message = _short(_scrub(str(exc), key))
+    if isinstance(exc, litellm.APIConnectionError) and status in (None, 500):
+        raise _Retryable(
+            ProviderError(
+                f"could not connect to {label} for {request.model}: {message}",
+                status_code=None,
+                provider=provider,
+            )
+        )
+    error = ProviderError(
+        f"{label} answered HTTP {status} for {request.model}: {message}"
+        if status
+        else f"{label} failed for {request.model}: {message}",
+        status_code=status,
+        provider=provider,
+    )
+    if status is not None and (status == 429 or status >= 500 or status == 408):
+        raise _Retryable(error, _retry_after(exc))
+    return error
+
+
+def backoff_delay(attempt: int, retry_after: float | None = None) -> float:
+    """Seconds to wait before attempt number `attempt + 1` (attempt counts from 0)."""
+    delay = min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2**attempt) + random.uniform(0, BACKOFF_BASE_S)
+    if retry_after is not None:
+        delay = max(delay, min(retry_after, BACKOFF_MAX_S))
+    return delay
+
+
+def default_total_timeout(request: ChatRequest) -> float:
+    """The cap over all attempts: a streamed answer may run past timeout_s (which bounds only
+    the silence between chunks), so each attempt is allowed three times that, plus back-offs."""
+    if request.total_timeout_s is not None:
+        return request.total_timeout_s
+    attempts = request.retries + 1
+    return attempts * request.timeout_s * 3 + request.retries * BACKOFF_MAX_S
+
+
+def _call_kwargs(request: ChatRequest, messages: list[dict[str, Any]], key: str | None) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {
+        "model": request.model,
+        "messages": messages,
+        "stream": True,
+        "stream_options": {"include_usage": True},
+        "temperature": request.temperature,
+        "timeout": request.timeout_s,
+        # We retry ourselves (and count attempts); neither litellm nor the SDK may retry too.
+        "num_retries": 0,
+        "max_retries": 0,
+        # A provider that lacks a parameter (seed, response_format) gets the call without it.
+        "drop_params": True,
+    }
+    if request.max_tokens is not None:
+        kwargs["max_tokens"] = request.max_tokens
+    if request.top_p is not None:
+        kwargs["top_p"] = request.top_p
+    if request.seed is not None:
+        kwargs["seed"] = request.seed
+    if request.stop:
+        kwargs["stop"] = list(request.stop)
+    if request.response_format == "json":
+        kwargs["response_format"] = {"type": "json_object"}
+    elif request.response_format == "json_schema" and request.json_schema:
+        kwargs["response_format"] = {
+            "type": "json_schema",
+            "json_schema": {"name": "output", "schema": request.json_schema},
+        }
+    if request.api_base:
+        kwargs["api_base"] = request.api_base
+    if key is not None:
+        kwargs["api_key"] = key
+    elif request.api_base:
+        kwargs["api_key"] = PLACEHOLDER_KEY
+    return kwargs
+
+
+async def _attempt(
+    request: ChatRequest,
+    kwargs: dict[str, Any],
+    on_token: Callable[[str], None] | None,
+    state: dict[str, Any],
+) -> tuple[str, str | None, Any]:
+    """One streamed call: (text, finish_reason, usage or None). Raises the litellm error."""
+    litellm = import_litellm()
+    response = await asyncio.wait_for(litellm.acompletion(**kwargs), timeout=request.timeout_s)
+    pieces: list[str] = []
+    finish_reason: str | None = None
+    usage: Any = None
+    iterator = response.__aiter__()
+    while True:
+        try:
+            chunk = await asyncio.wait_for(iterator.__anext__(), timeout=request.timeout_s)
+        except StopAsyncIteration:
+            break
+        chunk_usage = getattr(chunk, "usage", None)
+        if chunk_usage is not None and getattr(chunk_usage, "prompt_tokens", None):
+            usage = chunk_usage
+        for choice in getattr(chunk, "choices", None) or []:
+            delta = getattr(choice, "delta", None)
+            piece = getattr(delta, "content", None) if delta is not None else None
+            if piece:
+                pieces.append(piece)
+                state["streamed"] = True
+                if on_token is not None:
+                    on_token(piece)
+            if getattr(choice, "finish_reason", None):
+                finish_reason = choice.finish_reason
+    return "".join(pieces), finish_reason, usage
+
+
+def _cost(litellm: Any, model: str, prompt_tokens: int, completion_tokens: int) -> float:
+    """Dollars for the tokens, from litellm's price list; 0.0 when the model is not priced."""
+    try:
+        prompt_cost, completion_cost = litellm.cost_per_token(
+            model=model, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens
+        )
+        return float(prompt_cost) + float(completion_cost)
+    except Exception:
+        return 0.0
+
+
+async def _with_retries(
+    request: ChatRequest,
+    messages: list[dict[str, Any]],
+    on_token: Callable[[str], None] | None,
+    provider: str,
+    key: str | None,
+) -> ChatResult:
+    litellm = import_litellm()
+    kwargs = _call_kwargs(request, messages, key)
+    attempts = max(0, request.retries) + 1
+    state: dict[str, Any] = {"streamed": False, "attempts": 0}
+    for attempt in range(attempts):
+        state["attempts"] = attempt + 1
+        try:
+            text, finish_reason, usage = await _attempt(request, kwargs, on_token, state)
+            break
+        except asyncio.CancelledError:
+            raise
+        except LLMError:
+            raise
+        except Exception as exc:
+            try:
+                raise _classify(exc, request, provider, key) from None
+            except _Retryable as retry:
+                # Tokens already shown cannot be taken back: never retry after streaming began.
+                if state["streamed"] or attempt + 1 >= attempts:
+                    if attempts > 1 and not state["streamed"]:
+                        retry.error.args = (f"{retry.error} (after {attempts} attempts)",)
+                    raise retry.error from None
+                await asyncio.sleep(backoff_delay(attempt, retry.retry_after))
+    if usage is not None:
+        prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
+        completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
+    else:
+        from studio.runtime.tokenizer import count_message_tokens, count_tokens
+
+        prompt_tokens = count_message_tokens(request.model, messages)
+        completion_tokens = count_tokens(request.model, text) if text else 0
+    return ChatResult(
+        text=text,
+        model=request.model,
+        prompt_tokens=prompt_tokens,
+        completion_tokens=completion_tokens,
+        cost_usd=_cost(litellm, request.model, prompt_tokens, completion_tokens),
+        finish_reason=finish_reason,
+    )
+
+
+async def chat_remote(
+    request: ChatRequest, on_token: Callable[[str], None] | None = None
+) -> ChatResult:
+    """Call an API model through litellm, streaming tokens to `on_token` on the event loop."""
+    from studio.runtime.llm_json import with_json_instruction
+
+    provider = provider_of(request.model)
+    key = api_key_for(request, provider)  # before importing litellm: a missing key fails fast
+    messages = with_json_instruction(request)
+    total = default_total_timeout(request)
+    try:
+        return await asyncio.wait_for(
+            _with_retries(request, messages, on_token, provider, key), timeout=total
+        )
+    except TimeoutError:
+        raise LLMTimeout(
+            f"{request.model} gave no complete answer within {total:g} s over all attempts "
+            f"(total_timeout_s)"
+        ) from None
