@@ -104,8 +104,12 @@ class LLMChatNode(Node):
             256, ge=1, description="Longest reply in tokens (empty: the model's limit)."
         )
         top_p: float | None = setting(None, ge=0.0, le=1.0, advanced=True, description="Nucleus sampling.")
-        seed: int | None = setting(None, advanced=True, description="Fixes sampling, where the model supports it.")
-        stop: list[str] | None = setting(None, advanced=True, description="Stop the reply at any of these texts.")
+        seed: int | None = setting(
+            None, advanced=True, description="Fixes sampling, where the model supports it."
+        )
+        stop: list[str] | None = setting(
+            None, advanced=True, description="Stop the reply at any of these texts."
+        )
         response_format: Literal["text", "json", "json_schema"] = setting(
             "text",
             choices=["text", "json", "json_schema"],

@@ -23,14 +23,10 @@ def stable_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=repr)
 
 
-def make_key(parts: Iterable[Any]) -> str:
-    """Hash the parts of a key into a hex digest."""
-    digest = hashlib.sha256()
-    digest.update(str(KEY_FORMAT).encode())
-    for part in parts:
-        digest.update(b"\x1f")
-        digest.update(part.encode("utf-8") if isinstance(part, str) else stable_json(part).encode())
-    return digest.hexdigest()
+def make_key(parts: Iterable[str]) -> str:
+    """Hash the parts of a key (strings, joined by a separator they cannot contain) into hex."""
+    text = "\x1f".join([str(KEY_FORMAT), *parts])
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class OutputCache:

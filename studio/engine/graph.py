@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import heapq
+import inspect
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +14,7 @@ from studio.engine.node import Node, NodeConfig
 from studio.engine.ports import Port, PortType, conversion, explain_mismatch
 from studio.engine.registry import Registry, UnknownNodeType, default_registry
 from studio.flow.errors import FlowError, Problem, json_path
-from studio.flow.schema import EdgeSpec, Flow, NodeSpec
+from studio.flow.schema import EdgeSpec, Flow, NodeSpec, node_label
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -44,6 +46,8 @@ class CompiledNode:
     outgoing: list[Wire] = field(default_factory=list)
     # Canonical JSON of the config, part of every cache key (computed once).
     config_json: str = ""
+    # How `run` is called: "async" (awaited), "thread" (a worker thread), "inline" (on the loop).
+    mode: str = "thread"
 
     @property
     def id(self) -> str:
@@ -58,6 +62,11 @@ class CompiledFlow:
     nodes: dict[str, CompiledNode]
     order: list[str]
     graph: nx.DiGraph
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def label(self, node_id: str) -> str:
+        """How messages name a node (see studio.flow.schema.node_label)."""
+        return self.labels.get(node_id) or repr(node_id)
 
     def ancestors(self, node_id: str) -> set[str]:
         import networkx as nx
@@ -68,6 +77,13 @@ class CompiledFlow:
         import networkx as nx
 
         return set(nx.descendants(self.graph, node_id))
+
+
+def run_mode(node_class: type[Node]) -> str:
+    """How the scheduler calls a node class's `run`."""
+    if inspect.iscoroutinefunction(node_class.run):
+        return "async"
+    return "thread" if node_class.run_in_thread else "inline"
 
 
 def _config_problems(error: ValidationError, base: str, label: str) -> list[Problem]:
@@ -116,7 +132,7 @@ def _compile_nodes(flow: Flow, registry: Registry) -> tuple[dict[str, CompiledNo
     problems: list[Problem] = []
     nodes: dict[str, CompiledNode] = {}
     for index, spec in enumerate(flow.nodes):
-        label = f"node {flow.label(spec.id)}"
+        label = f"node {node_label(spec)}"
         try:
             node_class = registry.get(spec.type)
         except UnknownNodeType as error:
@@ -135,12 +151,13 @@ def _compile_nodes(flow: Flow, registry: Registry) -> tuple[dict[str, CompiledNo
         nodes[spec.id] = CompiledNode(
             spec, index, node_class, config, inputs, outputs,
             config_json=stable_json(config.model_dump(mode="json")),
+            mode=run_mode(node_class),
         )
     return nodes, problems
 
 
 def _check_edge(
-    flow: Flow, index: int, edge: EdgeSpec, nodes: dict[str, CompiledNode]
+    labels: dict[str, str], index: int, edge: EdgeSpec, nodes: dict[str, CompiledNode]
 ) -> tuple[Wire | None, list[Problem]]:
     where = f"$.edges[{index}]"
     source, target = nodes.get(edge.source), nodes.get(edge.target)
@@ -154,7 +171,7 @@ def _check_edge(
         problems.append(
             Problem(
                 f"{where}.source_port",
-                f"node {flow.label(edge.source)} has no output {edge.source_port!r} (outputs: {have})",
+                f"node {labels[edge.source]} has no output {edge.source_port!r} (outputs: {have})",
             )
         )
     if target_port is None:
@@ -162,18 +179,18 @@ def _check_edge(
         problems.append(
             Problem(
                 f"{where}.target_port",
-                f"node {flow.label(edge.target)} has no input {edge.target_port!r} (inputs: {have})",
+                f"node {labels[edge.target]} has no input {edge.target_port!r} (inputs: {have})",
             )
         )
     if source_port is None or target_port is None:
         return None, problems
     if conversion(source_port.type, target_port.type) is None:
         fits = [p.name for p in target.inputs.values() if conversion(source_port.type, p.type)]
-        hint = f"; ports of {flow.label(edge.target)} that would fit: {', '.join(fits)}" if fits else ""
+        hint = f"; ports of {labels[edge.target]} that would fit: {', '.join(fits)}" if fits else ""
         problems.append(
             Problem(
                 where,
-                f"{flow.label(edge.source)}.{edge.source_port} -> {flow.label(edge.target)}."
+                f"{labels[edge.source]}.{edge.source_port} -> {labels[edge.target]}."
                 f"{edge.target_port}: {explain_mismatch(source_port.type, target_port.type)}{hint}",
             )
         )
@@ -183,7 +200,9 @@ def _check_edge(
     ), problems
 
 
-def _interface_problems(flow: Flow, nodes: dict[str, CompiledNode]) -> list[Problem]:
+def _interface_problems(
+    flow: Flow, nodes: dict[str, CompiledNode], labels: dict[str, str]
+) -> list[Problem]:
     problems = []
     for kind in ("input", "output"):
         declared = {port.name for port in getattr(flow, kind + "s")}
@@ -194,13 +213,13 @@ def _interface_problems(flow: Flow, nodes: dict[str, CompiledNode]) -> list[Prob
             name = node.node_class.interface_name(node.config)
             if not name:
                 continue
-            label = flow.label(node.id)
+            label = labels[node.id]
             if name in bound:
                 problems.append(
                     Problem(
                         f"$.nodes[{node.index}].config.name",
                         f"node {label}: flow {kind} {name!r} is already fed by node "
-                        f"{flow.label(bound[name])}",
+                        f"{labels[bound[name]]}",
                     )
                 )
             bound[name] = node.id
@@ -216,14 +235,27 @@ def _interface_problems(flow: Flow, nodes: dict[str, CompiledNode]) -> list[Prob
     return problems
 
 
-def _cycle_problem(flow: Flow, graph: nx.DiGraph) -> Problem | None:
+def topological_order(graph: nx.DiGraph, position: dict[str, int]) -> list[str] | None:
+    """Kahn's algorithm, ties broken by file order so the order is deterministic; None on a cycle."""
+    waiting = {node: degree for node, degree in graph.in_degree()}
+    ready = [(position[node], node) for node, degree in waiting.items() if degree == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        _, node = heapq.heappop(ready)
+        order.append(node)
+        for successor in graph.successors(node):
+            waiting[successor] -= 1
+            if waiting[successor] == 0:
+                heapq.heappush(ready, (position[successor], successor))
+    return order if len(order) == len(waiting) else None
+
+
+def _cycle_problem(labels: dict[str, str], graph: nx.DiGraph) -> Problem:
     import networkx as nx
 
-    try:
-        cycle = nx.find_cycle(graph)
-    except nx.NetworkXNoCycle:
-        return None
-    names = [flow.label(source) for source, _target in cycle] + [flow.label(cycle[0][0])]
+    cycle = nx.find_cycle(graph)
+    names = [labels[source] for source, _target in cycle] + [labels[cycle[0][0]]]
     return Problem("$.edges", "the flow has a cycle: " + " -> ".join(names))
 
 
@@ -244,20 +276,22 @@ def _compile(flow: Flow, registry: Registry) -> tuple[CompiledFlow | None, list[
     import networkx as nx
 
     nodes, problems = _compile_nodes(flow, registry)
+    labels = {spec.id: node_label(spec) for spec in flow.nodes}
     graph: nx.DiGraph = nx.DiGraph()
     graph.add_nodes_from(spec.id for spec in flow.nodes)
     for index, edge in enumerate(flow.edges):
         graph.add_edge(edge.source, edge.target)
-        wire, edge_problems = _check_edge(flow, index, edge, nodes)
+        wire, edge_problems = _check_edge(labels, index, edge, nodes)
         problems.extend(edge_problems)
         if wire is not None:
             nodes[edge.source].outgoing.append(wire)
             nodes[edge.target].incoming.append(wire)
-    cycle = _cycle_problem(flow, graph)
-    if cycle:
-        problems.append(cycle)
+    position = {spec.id: index for index, spec in enumerate(flow.nodes)}
+    order = topological_order(graph, position)
+    if order is None:
+        problems.append(_cycle_problem(labels, graph))
     for node in nodes.values():
-        label = flow.label(node.id)
+        label = labels[node.id]
         wired: dict[str, int] = {}
         for wire in node.incoming:
             wired[wire.target_port] = wired.get(wire.target_port, 0) + 1
@@ -277,9 +311,8 @@ def _compile(flow: Flow, registry: Registry) -> tuple[CompiledFlow | None, list[
                         f"node {label}: input {port.name!r} takes one wire, but {count} are connected",
                     )
                 )
-    problems.extend(_interface_problems(flow, nodes))
+    problems.extend(_interface_problems(flow, nodes, labels))
     if problems:
         return None, problems
-    position = {spec.id: index for index, spec in enumerate(flow.nodes)}
-    order = list(nx.lexicographical_topological_sort(graph, key=lambda n: position[n]))
-    return CompiledFlow(flow, nodes, order, graph), []
+    assert order is not None
+    return CompiledFlow(flow, nodes, order, graph, labels), []

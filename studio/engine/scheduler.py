@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import inspect
+import contextlib
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from studio.engine.cache import OutputCache, make_key
+from studio.engine.cache import OutputCache, make_key, stable_json
 from studio.engine.context import Cancelled, RunContext
 from studio.engine.errors import BadInput, NodeError, NodeTimeout
 from studio.engine.events import (
@@ -52,6 +53,7 @@ class NodeState:
     duration_s: float = 0.0
     usage: Usage = field(default_factory=Usage)
     key: str | None = None
+    cacheable: bool = False
     trace: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -59,7 +61,7 @@ class NodeState:
         return self.status in ("done", "cached")
 
 
-@dataclass
+@dataclass(repr=False)
 class RunResult:
     """The outcome of a run: the flow's outputs and every node's state."""
 
@@ -75,6 +77,10 @@ class RunResult:
     usage: Usage
     error: str | None = None
     order: list[str] = field(default_factory=list)  # node ids in the order they finished
+
+    def __repr__(self) -> str:
+        # Short on purpose: asyncio formats finished tasks with their result's repr.
+        return f"RunResult(run_id={self.run_id!r}, status={self.status!r}, nodes={len(self.nodes)})"
 
     def failures(self) -> dict[str, NodeState]:
         """Nodes that failed on their own (not because something upstream failed)."""
@@ -160,24 +166,22 @@ class Scheduler:
             if state is not None:
                 state.trace.append({"label": event.label, "data": event.data, "time": event.time})
         for listener in self.listeners:
-            try:
+            # A broken UI listener must not fail the run.
+            with contextlib.suppress(Exception):
                 listener(event)
-            except Exception:  # noqa: S110 - a broken UI listener must not fail the run
-                pass
 
     # -- keys and inputs -------------------------------------------------------------------
 
     def _key(self, node: CompiledNode, inputs_present: dict[str, bool]) -> str:
-        parts: list[Any] = [node.spec.type, node.node_class.version, node.config_json]
+        parts = [node.spec.type, str(node.node_class.version), node.config_json]
         for wire in node.incoming:
             source = self.states[wire.source]
-            parts.append(
-                (wire.target_port, source.key, wire.source_port, wire.source_type.value,
-                 wire.target_type.value, inputs_present.get(wire.source + "." + wire.source_port))
-            )
+            present = inputs_present.get(wire.source + "." + wire.source_port)
+            parts.append(f"{wire.target_port}|{source.key}|{wire.source_port}|{wire.source_type.value}|"
+                         f"{wire.target_type.value}|{present}")
         if node.node_class.interface == "input":
-            name = node.node_class.interface_name(node.config)
-            parts.append(("flow_input", name in self.inputs, self.inputs.get(name or "")))
+            name = node.node_class.interface_name(node.config) or ""
+            parts.append(stable_json(["flow_input", name in self.inputs, self.inputs.get(name)]))
         return make_key(parts)
 
     def _gather(self, node: CompiledNode) -> tuple[dict[str, Any] | None, str | None, dict[str, bool]]:
@@ -208,7 +212,7 @@ class Scheduler:
 
     async def run(self) -> RunResult:
         """Run every selected node once; never raises for node failures."""
-        loop = asyncio.get_running_loop()
+        self._loop = asyncio.get_running_loop()
         started = time.time()
         clock = time.perf_counter()
         self.emit(
@@ -223,19 +227,19 @@ class Scheduler:
         self._semaphore = asyncio.Semaphore(self.max_concurrency)
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._done = asyncio.Event()
+        self._draining = False
         selected = set(self.selected)
         self._waiting = {
             node_id: len({w.source for w in self.compiled.nodes[node_id].incoming if w.source in selected})
             for node_id in self.selected
         }
         self._remaining = len(self.selected)
+        self._ready: deque[str] = deque(n for n in self.selected if self._waiting[n] == 0)
         watcher = asyncio.create_task(self._watch_cancel())
         try:
             if self._remaining == 0:
                 self._done.set()
-            for node_id in self.selected:
-                if self._waiting[node_id] == 0:
-                    self._start(node_id, loop)
+            self._drain()
             await self._done.wait()
         finally:
             watcher.cancel()
@@ -250,12 +254,31 @@ class Scheduler:
         for task in list(self._tasks.values()):
             task.cancel()
 
-    def _start(self, node_id: str, loop: asyncio.AbstractEventLoop) -> None:
-        task = loop.create_task(self._run_node(node_id, loop))
-        self._tasks[node_id] = task
+    def _drain(self) -> None:
+        """Start every ready node: cheap synchronous ones right here, the others as tasks.
 
-    def _finished(self, node_id: str, loop: asyncio.AbstractEventLoop) -> None:
-        self._tasks.pop(node_id, None)
+        Running cheap nodes without a task of their own keeps the engine's cost per node low;
+        a work list (not recursion) keeps long chains from growing the stack.
+        """
+        if self._draining:
+            return
+        self._draining = True
+        try:
+            while self._ready:
+                node_id = self._ready.popleft()
+                node, state = self.compiled.nodes[node_id], self.states[node_id]
+                values = self._prepare(node, state)
+                if values is None:
+                    self._finished(node_id)
+                elif node.mode == "inline" and node.spec.policy is None:
+                    self._run_inline(node, state, values)
+                    self._finished(node_id)
+                else:
+                    self._tasks[node_id] = self._loop.create_task(self._run_task(node, state, values))
+        finally:
+            self._draining = False
+
+    def _finished(self, node_id: str) -> None:
         self.finish_order.append(node_id)
         self._remaining -= 1
         ready = []
@@ -264,63 +287,107 @@ class Scheduler:
                 self._waiting[target] -= 1
                 if self._waiting[target] == 0:
                     ready.append(target)
-        for target in sorted(ready, key=self._position.__getitem__):
-            self._start(target, loop)
+        self._ready.extend(sorted(ready, key=self._position.__getitem__))
         if self._remaining == 0:
             self._done.set()
+        self._drain()
 
-    async def _run_node(self, node_id: str, loop: asyncio.AbstractEventLoop) -> None:
-        node = self.compiled.nodes[node_id]
-        state = self.states[node_id]
-        try:
-            await self._execute(node, state, loop)
-        except asyncio.CancelledError:
-            self._mark_cancelled(node_id, state)
-        finally:
-            self._finished(node_id, loop)
-
-    def _mark_cancelled(self, node_id: str, state: NodeState) -> None:
+    def _mark_cancelled(self, state: NodeState) -> None:
         state.status = "cancelled"
         state.error = "the run was stopped"
         state.error_type = "Cancelled"
 
-    async def _execute(self, node: CompiledNode, state: NodeState, loop: asyncio.AbstractEventLoop) -> None:
+    def _prepare(self, node: CompiledNode, state: NodeState) -> dict[str, Any] | None:
+        """Input values when the node must run; None when it is settled already (skipped,
+        served from the cache, stopped, or failed because of an upstream node)."""
         if self.cancel_event.is_set():
-            self._mark_cancelled(node.id, state)
-            return
+            self._mark_cancelled(state)
+            return None
         for wire in node.incoming:
             source = self.states[wire.source]
             if source.status in ("failed", "cancelled"):
                 root = source.caused_by or wire.source
                 state.status, state.caused_by = source.status, root
-                state.error = f"not run: upstream node {self.flow.label(root)} {source.status}"
+                state.error = f"not run: upstream node {self.compiled.label(root)} {source.status}"
                 state.error_type = "UpstreamFailed"
                 if source.status == "failed":
                     self.emit(NodeFailed(self.run_id, node_id=node.id, error=state.error,
                                          error_type=state.error_type, caused_by=root))
-                return
+                return None
         values, skip_reason, present = self._gather(node)
         if values is None:
             state.status, state.error = "skipped", skip_reason
             self.emit(NodeSkipped(self.run_id, node_id=node.id, reason=skip_reason or ""))
-            return
+            return None
         state.inputs = values
         state.key = self._key(node, present)
-        cacheable = (
+        state.cacheable = (
             self.use_cache
             and node.id not in self.forced
             and (node.node_class.is_deterministic(node.config) or bool(node.spec.pinned))
         )
-        if cacheable and self.cache is not None:
+        if state.cacheable and self.cache is not None:
             hit = self.cache.get(state.key)
             if hit is not None:
                 state.status, state.outputs = "cached", hit
                 self.emit(NodeCached(self.run_id, node_id=node.id, outputs=hit))
-                return
-        async with self._semaphore:
-            await self._attempts(node, state, values, loop)
-        if state.status == "done" and cacheable and self.cache is not None:
+                return None
+        return values
+
+    def _context(self, node: CompiledNode) -> RunContext:
+        return RunContext(
+            run_id=self.run_id, node_id=node.id, node_label=self.compiled.label(node.id),
+            emit=self.emit, loop=self._loop, cancelled=self.cancel_event, flow_inputs=self.inputs,
+            variables=self.variables, base_dir=self.base_dir, extras=self.extras,
+        )
+
+    def _begin_attempt(self, node: CompiledNode, state: NodeState, attempt: int) -> RunContext:
+        state.status = "running"
+        if self.listeners:
+            self.emit(NodeStarted(self.run_id, node_id=node.id, node_type=node.spec.type, attempt=attempt))
+        return self._context(node)
+
+    def _succeeded(self, node: CompiledNode, state: NodeState, outputs: Any, ctx: RunContext,
+                   clock: float) -> None:
+        state.outputs = self._checked_outputs(node, outputs)
+        state.usage.add(ctx.usage)
+        state.status, state.error, state.error_type = "done", None, None
+        state.duration_s = time.perf_counter() - clock
+        if state.cacheable and self.cache is not None and state.key is not None:
             self.cache.put(state.key, state.outputs)
+        if self.listeners:
+            self.emit(NodeFinished(self.run_id, node_id=node.id, outputs=state.outputs,
+                                   duration_s=state.duration_s, usage=state.usage))
+
+    def _failed(self, node: CompiledNode, state: NodeState, clock: float) -> None:
+        state.status = "failed"
+        state.duration_s = time.perf_counter() - clock
+        self.emit(NodeFailed(self.run_id, node_id=node.id, error=state.error or "failed",
+                             error_type=state.error_type or "Error", duration_s=state.duration_s))
+
+    def _run_inline(self, node: CompiledNode, state: NodeState, values: dict[str, Any]) -> None:
+        """Run a cheap synchronous node on the loop, once, with no time limit."""
+        state.started = time.time()
+        clock = time.perf_counter()
+        ctx = self._begin_attempt(node, state, 1)
+        try:
+            self._succeeded(node, state, node.node_class(node.config).run(values, ctx), ctx, clock)
+        except Cancelled:
+            self._mark_cancelled(state)
+        except Exception as error:  # recorded in the node's state, never raised
+            state.usage.add(ctx.usage)
+            state.error, state.error_type = describe_error(error), type(error).__name__
+            self._failed(node, state, clock)
+
+    async def _run_task(self, node: CompiledNode, state: NodeState, values: dict[str, Any]) -> None:
+        try:
+            async with self._semaphore:
+                await self._attempts(node, state, values)
+        except asyncio.CancelledError:
+            self._mark_cancelled(state)
+        finally:
+            self._tasks.pop(node.id, None)
+            self._finished(node.id)
 
     def _policy(self, node: CompiledNode) -> tuple[int, float | None, float]:
         policy = node.spec.policy
@@ -329,61 +396,43 @@ class Scheduler:
         backoff = policy.retry_backoff_s if policy and policy.retry_backoff_s is not None else 0.5
         return retries, timeout, backoff
 
-    async def _attempts(
-        self, node: CompiledNode, state: NodeState, values: dict[str, Any], loop: asyncio.AbstractEventLoop
-    ) -> None:
+    async def _attempts(self, node: CompiledNode, state: NodeState, values: dict[str, Any]) -> None:
         retries, timeout, backoff = self._policy(node)
         state.started = time.time()
         clock = time.perf_counter()
         for attempt in range(1, retries + 2):
-            ctx = RunContext(
-                run_id=self.run_id, node_id=node.id, node_label=self.flow.label(node.id),
-                emit=self.emit, loop=loop, cancelled=self.cancel_event, flow_inputs=self.inputs,
-                variables=self.variables, base_dir=self.base_dir, extras=self.extras,
-            )
-            state.status = "running"
-            self.emit(NodeStarted(self.run_id, node_id=node.id, node_type=node.spec.type, attempt=attempt))
+            ctx = self._begin_attempt(node, state, attempt)
             try:
-                outputs = await self._call(node, values, ctx, loop, timeout)
-                state.outputs = self._checked_outputs(node, outputs)
-            except (asyncio.CancelledError, Cancelled):
-                state.usage = ctx.usage
-                self._mark_cancelled(node.id, state)
+                outputs = await self._call(node, values, ctx, timeout)
+                self._succeeded(node, state, outputs, ctx, clock)
                 return
-            except Exception as error:  # the node's failure is recorded, never raised
+            except (asyncio.CancelledError, Cancelled):
+                state.usage.add(ctx.usage)
+                self._mark_cancelled(state)
+                return
+            except Exception as error:  # recorded in the node's state, never raised
                 state.usage.add(ctx.usage)
                 state.error, state.error_type = describe_error(error, timeout), type(error).__name__
                 if attempt <= retries and not self.cancel_event.is_set():
                     ctx.trace("retry", {"attempt": attempt, "error": state.error})
                     await asyncio.sleep(backoff * (2 ** (attempt - 1)))
                     continue
-                state.status = "failed"
-                state.duration_s = time.perf_counter() - clock
-                self.emit(NodeFailed(self.run_id, node_id=node.id, error=state.error,
-                                     error_type=state.error_type, duration_s=state.duration_s))
+                self._failed(node, state, clock)
                 return
-            state.usage.add(ctx.usage)
-            state.status, state.error, state.error_type = "done", None, None
-            state.duration_s = time.perf_counter() - clock
-            self.emit(NodeFinished(self.run_id, node_id=node.id, outputs=state.outputs,
-                                   duration_s=state.duration_s, usage=state.usage))
-            return
 
-    async def _call(
-        self, node: CompiledNode, values: dict[str, Any], ctx: RunContext,
-        loop: asyncio.AbstractEventLoop, timeout: float | None,
-    ) -> Any:
+    async def _call(self, node: CompiledNode, values: dict[str, Any], ctx: RunContext,
+                    timeout: float | None) -> Any:
         instance = node.node_class(node.config)
-        if inspect.iscoroutinefunction(instance.run):
+        if node.mode == "async":
             call = instance.run(values, ctx)
-        elif node.node_class.run_in_thread:
-            call = loop.run_in_executor(self._executor, instance.run, values, ctx)
+        elif node.mode == "thread":
+            call = self._loop.run_in_executor(self._executor, instance.run, values, ctx)
         else:
             return instance.run(values, ctx)
         if timeout is None:
-            return await call
+            return await call  # type: ignore[misc]
         try:
-            return await asyncio.wait_for(call, timeout)
+            return await asyncio.wait_for(call, timeout)  # type: ignore[arg-type]
         except TimeoutError:
             raise NodeTimeout(f"took longer than its {timeout:g} s time limit") from None
 
@@ -417,7 +466,7 @@ class Scheduler:
         else:
             status = "succeeded"
         failures = [
-            f"node {self.flow.label(i)}: {s.error}"
+            f"node {self.compiled.label(i)}: {s.error}"
             for i, s in self.states.items() if s.status == "failed" and s.caused_by is None
         ]
         result = RunResult(

@@ -129,11 +129,15 @@ class Flow(_Strict):
     def label(self, node_id: str) -> str:
         """A human name for a node in messages: its title from `ui`, else its type, plus its id."""
         try:
-            node = self.node(node_id)
+            return node_label(self.node(node_id))
         except KeyError:
             return repr(node_id)
-        title = node.ui.get("title") if isinstance(node.ui.get("title"), str) else None
-        return f"'{title or node.type}' ({short_id(node.id)})"
+
+
+def node_label(node: NodeSpec) -> str:
+    """How messages name a node: its title (or type) and the start of its id."""
+    title = node.ui.get("title") if isinstance(node.ui.get("title"), str) else None
+    return f"'{title or node.type}' ({short_id(node.id)})"
 
 
 def short_id(node_id: str) -> str:

@@ -117,7 +117,8 @@ class Palette(QWidget):
             item = QTreeWidgetItem(parent, [node_class.title or node_class.type])
             item.setData(0, TYPE_ROLE, node_class.type)
             item.setToolTip(0, f"{node_class.description}\n{ports_summary(node_class)}\n{node_class.type}")
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled)
+            flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+            item.setFlags(flags)
         self.tree.expandAll()
 
     def _filter(self, text: str) -> None:

@@ -214,7 +214,8 @@ def _parse_url(url: str) -> _Target:
     scheme = parts.scheme.lower()
     host = parts.hostname or ""
     if scheme not in ("http", "https"):
-        raise EgressDenied(host or url[:80], f"only http and https are allowed, not {scheme or 'no scheme'!r}")
+        shown = scheme or "no scheme"
+        raise EgressDenied(host or url[:80], f"only http and https are allowed, not {shown!r}")
     if not host:
         raise EgressDenied(url[:80], "the URL has no host")
     if parts.username is not None or parts.password is not None:
@@ -462,7 +463,7 @@ def _one_request(
         try:
             connection.request(method, target.path, body=payload, headers=headers)
             response = connection.getresponse()
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise EgressTimeout(f"request to {target.host!r} timed out after {timeout_s:g} s") from None
         except ssl.SSLError as exc:
             raise EgressError(f"TLS error talking to {target.host!r}: {exc}") from None
@@ -487,7 +488,7 @@ def _one_request(
                 connection.sock.settimeout(remaining)
             try:
                 chunk = response.read1(65536) if method != "HEAD" else b""
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 raise EgressTimeout(f"request to {target.host!r} timed out after {timeout_s:g} s") from None
             except (OSError, http.client.HTTPException) as exc:
                 raise EgressError(f"reading the response from {target.host!r} failed: {exc}") from None

@@ -28,14 +28,19 @@ DEFAULT_MODEL = "local/all-minilm-l6-v2"
 # fastembed's name for the model our offline files are (it picks pooling and normalisation by it).
 _LOCAL_FASTEMBED_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 _LOCAL_ALIASES = {DEFAULT_MODEL, _LOCAL_FASTEMBED_NAME.lower(), "all-minilm-l6-v2"}
-_TOKENIZER_FILES = ("config.json", "special_tokens_map.json", "tokenizer.json", "tokenizer_config.json")
+_TOKENIZER_FILES = (
+    "config.json",
+    "special_tokens_map.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
+)
 _ASSETS = Path(__file__).resolve().parents[2] / "assets" / "models" / "all-MiniLM-L6-v2"
 
 __all__ = [
     "DEFAULT_MODEL",
+    "Embedder",
     "EmbeddingCache",
     "EmbeddingError",
-    "Embedder",
     "get_embedder",
     "local_model_dir",
     "text_hash",
@@ -123,7 +128,8 @@ class EmbeddingCache:
             part = unique[start : start + 500]
             marks = ",".join("?" * len(part))
             rows = conn.execute(
-                f"SELECT hash, vec FROM vectors WHERE model = ? AND hash IN ({marks})", [model, *part]
+                f"SELECT hash, vec FROM vectors WHERE model = ? AND hash IN ({marks})",
+                [model, *part],
             )
             found.update(rows)
         return found
@@ -144,7 +150,9 @@ class EmbeddingCache:
         conn = self._conn()
         if model is None:
             return int(conn.execute("SELECT COUNT(*) FROM vectors").fetchone()[0])
-        return int(conn.execute("SELECT COUNT(*) FROM vectors WHERE model = ?", [model]).fetchone()[0])
+        return int(
+            conn.execute("SELECT COUNT(*) FROM vectors WHERE model = ?", [model]).fetchone()[0]
+        )
 
 
 # Loaded fastembed models, shared by every Embedder in the process (loading takes ~1 s).
@@ -183,8 +191,13 @@ def _load_fastembed(model: str) -> Any:
 class Embedder:
     """Turns texts into vectors with one model, in batches, through the content-hash cache."""
 
-    def __init__(self, model: str = DEFAULT_MODEL, *, cache: EmbeddingCache | None = None,
-                 batch_size: int = 64):
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        *,
+        cache: EmbeddingCache | None = None,
+        batch_size: int = 64,
+    ):
         self.model_name = model
         self.batch_size = batch_size
         self.cache = cache
@@ -211,8 +224,9 @@ class Embedder:
                 self._dimension = len(self._embed_uncached(["dimension probe"])[0])
         return self._dimension
 
-    def embed(self, texts: Sequence[str], on_progress: Callable[[int, int], None] | None = None
-              ) -> list[list[float]]:
+    def embed(
+        self, texts: Sequence[str], on_progress: Callable[[int, int], None] | None = None
+    ) -> list[list[float]]:
         """One vector per text (a list of floats), in the order given."""
         return [row.tolist() for row in self.embed_array(texts, on_progress)]
 
@@ -220,15 +234,18 @@ class Embedder:
         """The vector of one query text."""
         return self.embed([text])[0]
 
-    def embed_array(self, texts: Sequence[str], on_progress: Callable[[int, int], None] | None = None
-                    ) -> Any:
+    def embed_array(
+        self, texts: Sequence[str], on_progress: Callable[[int, int], None] | None = None
+    ) -> Any:
         """Vectors as a float32 numpy array of shape (len(texts), dimension)."""
         import numpy as np
 
         texts = list(texts)
         for index, text in enumerate(texts):
             if not isinstance(text, str):
-                raise EmbeddingError(f"text #{index} to embed is {type(text).__name__}, not a string")
+                raise EmbeddingError(
+                    f"text #{index} to embed is {type(text).__name__}, not a string"
+                )
         if not texts:
             return np.zeros((0, self._dimension or 0), dtype=np.float32)
         hashes = [text_hash(t) for t in texts]
@@ -246,7 +263,8 @@ class Embedder:
             self.embedded_count += len(part)
             if self.cache:
                 self.cache.put_many(
-                    self._cache_key, [(h, v.tobytes(), v.shape[0]) for (h, _), v in zip(part, vectors, strict=True)]
+                    self._cache_key,
+                    [(h, v.tobytes(), v.shape[0]) for (h, _), v in zip(part, vectors, strict=True)],
                 )
             for (h, _), v in zip(part, vectors, strict=True):
                 fresh[h] = v
@@ -270,9 +288,12 @@ class Embedder:
         if self._kind == "fastembed":
             model = _load_fastembed(self.model_name)
             # Empty strings give NaN-free zero-ish vectors in fastembed; keep them as they are.
-            return np.asarray(list(model.embed(texts, batch_size=self.batch_size)), dtype=np.float32)
-        return np.asarray(_litellm_embed(self.model_name.removeprefix("litellm/"), texts),
-                          dtype=np.float32)
+            return np.asarray(
+                list(model.embed(texts, batch_size=self.batch_size)), dtype=np.float32
+            )
+        return np.asarray(
+            _litellm_embed(self.model_name.removeprefix("litellm/"), texts), dtype=np.float32
+        )
 
 
 def _litellm_embed(model: str, texts: list[str]) -> list[list[float]]:

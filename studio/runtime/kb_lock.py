@@ -23,8 +23,14 @@ class KBLockTimeout(RuntimeError):
 class WriterLock:
     """Exclusive writer lock on a knowledge base folder; use as a context manager."""
 
-    def __init__(self, folder: Path, *, name: str = "", timeout: float = DEFAULT_TIMEOUT_S,
-                 poll: float = 0.05):
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        name: str = "",
+        timeout: float = DEFAULT_TIMEOUT_S,
+        poll: float = 0.05,
+    ):
         self.path = folder / "writer.lock"
         self.name = name or folder.name
         self.timeout = timeout
@@ -80,6 +86,10 @@ class WriterLock:
         self.acquire()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.release()

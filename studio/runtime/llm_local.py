@@ -4,6 +4,7 @@ streamed generation in a worker thread with silence and total time limits."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.util
 import json
 import os
@@ -117,10 +118,21 @@ def list_local_models(folder: Path | None = None) -> list[str]:
 
 
 def _threads() -> int:
+    """Worker threads for generation: all cores but one (at least one).
+
+    llama.cpp's threads spin while they wait for each other, so using every core while the event
+    loop, the GUI or another node also needs one slows generation down many times over (measured
+    on 2 cores: 0.17 s with 1 thread, 9 s with 2 while another process was busy).
+    `CHAIN_STUDIO_LLM_THREADS` overrides it.
+    """
+    override = os.environ.get("CHAIN_STUDIO_LLM_THREADS", "").strip()
+    if override.isdigit() and int(override) > 0:
+        return int(override)
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+        cores = os.cpu_count() or 1
+    return max(1, cores - 1)
 
 
 @dataclass
@@ -149,19 +161,43 @@ def load_model(path: Path, *, vocab_only: bool = False) -> _Loaded:
                 f"local models need the package llama-cpp-python, which failed to import: {exc}"
             ) from exc
         try:
-            llama = Llama(
-                model_path=str(path),
-                n_ctx=LOCAL_N_CTX,
-                n_threads=_threads(),
-                vocab_only=vocab_only,
-                verbose=False,
-            )
+            with _quiet(vocab_only):
+                llama = Llama(
+                    model_path=str(path),
+                    # A vocabulary-only model still gets a (tiny) context; it is never used.
+                    n_ctx=64 if vocab_only else LOCAL_N_CTX,
+                    n_threads=_threads(),
+                    vocab_only=vocab_only,
+                    verbose=False,
+                )
         except (ValueError, RuntimeError, OSError) as exc:
             raise LLMError(f"could not load the local model {path}: {exc}") from exc
         loaded = _Loaded(llama)
         _cache[key] = loaded
         _evict_locked()
         return loaded
+
+
+def _quiet(enabled: bool) -> Any:
+    """Silence llama.cpp's C-level stderr (a vocabulary-only load warns about its context size)."""
+    if enabled:
+        try:
+            from llama_cpp._utils import suppress_stdout_stderr
+
+            return suppress_stdout_stderr(disable=False)
+        except ImportError:
+            pass
+    return contextlib.nullcontext()
+
+
+def trained_context(llama: Any) -> int:
+    """The context length the model was trained with, from its GGUF metadata (0 if unknown)."""
+    metadata = getattr(llama, "metadata", None) or {}
+    arch = metadata.get("general.architecture", "")
+    try:
+        return int(metadata.get(f"{arch}.context_length", 0))
+    except (TypeError, ValueError):
+        return 0
 
 
 def _evict_locked() -> None:
@@ -185,7 +221,8 @@ def chat_prompt(llama: Any, messages: list[dict[str, Any]]) -> str | None:
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
         def token_text(token_id: int) -> str:
-            return bytes(llama.detokenize([token_id], special=True)).decode("utf-8", "ignore")
+            # What llama-cpp itself passes to the template (see Llama.__init__).
+            return "" if token_id == -1 else str(llama._model.token_get_text(token_id))
 
         formatter = Jinja2ChatFormatter(
             template=template,
@@ -211,26 +248,14 @@ def count_prompt_tokens(llama: Any, messages: list[dict[str, Any]]) -> int:
     return total
 
 
-_grammar_ok: dict[str, bool] = {}
-
-
 def _response_format(request: ChatRequest) -> dict[str, Any] | None:
-    """llama-cpp's grammar-constrained JSON mode, with the schema when llama.cpp can compile it."""
+    """llama-cpp's grammar-constrained JSON mode (it falls back to plain JSON when it cannot
+    turn the schema into a grammar; the reply is validated against the schema afterwards)."""
     if request.response_format == "text":
         return None
-    schema = request.json_schema if request.response_format == "json_schema" else None
-    if not schema:
-        return {"type": "json_object"}
-    key = json.dumps(schema, sort_keys=True)
-    if key not in _grammar_ok:
-        try:
-            from llama_cpp import LlamaGrammar
-
-            LlamaGrammar.from_json_schema(key, verbose=False)
-            _grammar_ok[key] = True
-        except Exception:  # a schema feature the grammar converter lacks: plain JSON, then validate
-            _grammar_ok[key] = False
-    return {"type": "json_object", "schema": schema} if _grammar_ok[key] else {"type": "json_object"}
+    if request.response_format == "json_schema" and request.json_schema:
+        return {"type": "json_object", "schema": request.json_schema}
+    return {"type": "json_object"}
 
 
 @dataclass

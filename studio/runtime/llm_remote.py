@@ -171,11 +171,29 @@ def _retry_after(exc: BaseException) -> float | None:
         return max(0.0, parsed.timestamp() - time.time()) if parsed else None
 
 
+def _is_timeout(exc: BaseException, litellm: Any) -> bool:
+    """Whether an error is a timeout, however litellm wrapped it (a read timeout mid-stream
+    arrives as MidStreamFallbackError around APIConnectionError around httpx.ReadTimeout)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, TimeoutError | litellm.Timeout):
+            return True
+        if "Timeout" in type(current).__name__:  # httpx.ReadTimeout, openai.APITimeoutError
+            return True
+        if "Timeout on reading data" in str(current):
+            return True
+        nxt = getattr(current, "original_exception", None)
+        current = nxt if isinstance(nxt, BaseException) else (current.__cause__ or current.__context__)
+    return False
+
+
 def _classify(exc: BaseException, request: ChatRequest, provider: str, key: str | None) -> LLMError:
     """Turn a litellm/httpx exception into our error; wrap it in _Retryable when worth retrying."""
     litellm = import_litellm()
     label = provider or "the provider"
-    if isinstance(exc, TimeoutError | litellm.Timeout):
+    if _is_timeout(exc, litellm):
         raise _Retryable(
             LLMTimeout(
                 f"{request.model} did not answer within {request.timeout_s:g} s (timeout_s)"

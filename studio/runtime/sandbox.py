@@ -26,6 +26,8 @@ Layers, outermost first:
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import os
 import selectors
@@ -219,15 +221,26 @@ def _interpreter() -> str:
     return getattr(sys, "_base_executable", None) or sys.executable
 
 
-def _stdlib_roots() -> list[str]:
-    import sysconfig
+_ROOTS_PROBE = (
+    "import json, os, sysconfig; p = sysconfig.get_paths(); "
+    "print(json.dumps(sorted({os.path.dirname(os.__file__), p['stdlib'], p['platstdlib']})))"
+)
 
-    roots = {os.path.dirname(os.__file__)}
-    for key in ("stdlib", "platstdlib"):
-        path = sysconfig.get_paths().get(key)
-        if path:
-            roots.add(path)
-    return sorted(roots)
+
+@functools.lru_cache(maxsize=8)
+def _stdlib_roots(interpreter: str) -> tuple[str, ...]:
+    """The standard library folders of `interpreter` (the only place its code may read besides cwd)."""
+    if os.path.realpath(interpreter) == os.path.realpath(_interpreter()):
+        import sysconfig
+
+        paths = sysconfig.get_paths()
+        return tuple(sorted({os.path.dirname(os.__file__), paths["stdlib"], paths["platstdlib"]}))
+    try:
+        probe = subprocess.run([interpreter, "-I", "-S", "-c", _ROOTS_PROBE], capture_output=True,
+                               timeout=30, check=True, env={"PATH": "/usr/bin:/bin"})
+        return tuple(json.loads(probe.stdout))
+    except (OSError, subprocess.SubprocessError, ValueError) as exc:
+        raise SandboxError(f"cannot use {interpreter!r} as the sandbox interpreter: {exc}") from None
 
 
 def _others_can_use(paths: list[str]) -> bool:
@@ -275,7 +288,7 @@ def run_code(
     except (TypeError, ValueError) as exc:
         raise SandboxError(f"inputs are not JSON-serialisable: {exc}") from None
     interpreter = python or _interpreter()
-    read_roots = _stdlib_roots()
+    read_roots = list(_stdlib_roots(interpreter))
     drop = os.geteuid() == 0 and _others_can_use([interpreter, *read_roots])
     workdir = tempfile.mkdtemp(prefix="studio-code-")
     settings = {
@@ -351,10 +364,8 @@ def _collect(
                 timed_out = True
     finally:
         # Kill the whole group: anything the code managed to start dies with it.
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
         process.wait()
         selector.close()
         for stream in (process.stdout, process.stderr, result_file):

@@ -112,13 +112,9 @@ def count_message_tokens(model: str, messages: list[dict[str, Any]]) -> int:
 def context_window(model: str) -> int:
     """How many tokens of input the model takes (for local models: what they are loaded with)."""
     if is_local_model(model):
-        from studio.runtime.llm_local import LOCAL_N_CTX
+        from studio.runtime.llm_local import LOCAL_N_CTX, trained_context
 
-        loaded = _local(model)
-        try:
-            trained = int(loaded.llama.n_ctx_train())
-        except Exception:
-            trained = 0
+        trained = trained_context(_local(model).llama)
         return min(LOCAL_N_CTX, trained) if trained > 0 else LOCAL_N_CTX
     litellm = _litellm()
     if litellm is not None:

@@ -15,7 +15,6 @@ leaves the table at its last committed version.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import time
@@ -25,9 +24,26 @@ from pathlib import Path
 from typing import Any
 
 from studio.runtime import paths
-from studio.runtime.embeddings import DEFAULT_MODEL, Embedder, get_embedder, text_hash
-from studio.runtime.fts_tokens import segment_for_index, segment_query
+from studio.runtime.embeddings import DEFAULT_MODEL, Embedder, get_embedder
+from studio.runtime.fts_tokens import segment_query
 from studio.runtime.kb_lock import DEFAULT_TIMEOUT_S, WriterLock
+from studio.runtime.kb_query import (
+    matches,
+    reciprocal_rank_fusion,
+    similarity,
+    split_filter,
+    sql_str,
+)
+from studio.runtime.kb_rows import (
+    KnowledgeBaseError,
+    build_ann,
+    has_ann,
+    maintain_indices,
+    row_for,
+    schema,
+    source_of,
+    write_json,
+)
 
 TABLE = "chunks"
 META_FILE = "kb.json"
@@ -35,13 +51,8 @@ METRICS = ("cosine", "l2", "dot")
 ANN_THRESHOLD = 50_000  # rows; below this an exact (flat) scan is fast enough and exact
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 # Columns a metadata filter can address directly in SQL; other keys are filtered in Python.
-_COLUMNS = {"source": "doc_id", "doc_id": "doc_id", "page": "page", "heading": "heading",
-            "chunk": "chunk"}
 _ROWS_PER_COMMIT = 4096
-
-
-class KnowledgeBaseError(RuntimeError):
-    """A knowledge base operation failed; the message names the knowledge base and the cause."""
+_OUT_COLUMNS = ["id", "doc_id", "chunk", "text", "metadata"]
 
 
 class KnowledgeBaseNotFound(KnowledgeBaseError):
@@ -74,10 +85,14 @@ class IngestReport:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-friendly form."""
-        return {"added_chunks": self.added_chunks, "removed_chunks": self.removed_chunks,
-                "changed_sources": self.changed_sources,
-                "unchanged_sources": len(self.unchanged_sources), "embedded": self.embedded,
-                "version": self.version}
+        return {
+            "added_chunks": self.added_chunks,
+            "removed_chunks": self.removed_chunks,
+            "changed_sources": self.changed_sources,
+            "unchanged_sources": len(self.unchanged_sources),
+            "embedded": self.embedded,
+            "version": self.version,
+        }
 
 
 def kb_root() -> Path:
@@ -95,39 +110,10 @@ def check_name(name: str) -> str:
     return name
 
 
-def _sql_str(value: str) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def _sql_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    return _sql_str(str(value))
-
-
 def list_knowledge_bases() -> list[str]:
     """Names of the existing knowledge bases, sorted."""
     root = kb_root()
     return sorted(p.name for p in root.iterdir() if (p / META_FILE).is_file())
-
-
-def _schema(dimension: int) -> Any:
-    import pyarrow as pa
-
-    return pa.schema([
-        pa.field("id", pa.string(), nullable=False),
-        pa.field("doc_id", pa.string(), nullable=False),
-        pa.field("chunk", pa.int32()),
-        pa.field("text", pa.string()),
-        pa.field("text_tokens", pa.string()),
-        pa.field("vector", pa.list_(pa.float32(), dimension)),
-        pa.field("metadata", pa.string()),
-        pa.field("page", pa.int32()),
-        pa.field("heading", pa.string()),
-        pa.field("hash", pa.string()),
-    ])
 
 
 class KnowledgeBase:
@@ -141,9 +127,16 @@ class KnowledgeBase:
 
     # ----------------------------------------------------------------- lifecycle
     @classmethod
-    def create(cls, name: str, *, embedding_model: str = DEFAULT_MODEL, metric: str = "cosine",
-               dimension: int | None = None, exist_ok: bool = False,
-               lock_timeout: float = DEFAULT_TIMEOUT_S) -> KnowledgeBase:
+    def create(
+        cls,
+        name: str,
+        *,
+        embedding_model: str = DEFAULT_MODEL,
+        metric: str = "cosine",
+        dimension: int | None = None,
+        exist_ok: bool = False,
+        lock_timeout: float = DEFAULT_TIMEOUT_S,
+    ) -> KnowledgeBase:
         """Create an empty knowledge base (or open it when `exist_ok` and it exists)."""
         check_name(name)
         if metric not in METRICS:
@@ -163,11 +156,17 @@ class KnowledgeBase:
             import lancedb
 
             db = lancedb.connect(str(folder))
-            db.create_table(TABLE, schema=_schema(dimension), mode="overwrite")
-            meta = {"name": name, "embedding_model": embedding_model, "dimension": int(dimension),
-                    "metric": metric, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                    "format": 1, "ann_threshold": ANN_THRESHOLD}
-            _write_json(folder / META_FILE, meta)  # last: its presence means "complete"
+            db.create_table(TABLE, schema=schema(dimension), mode="overwrite")
+            meta = {
+                "name": name,
+                "embedding_model": embedding_model,
+                "dimension": int(dimension),
+                "metric": metric,
+                "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "format": 1,
+                "ann_threshold": ANN_THRESHOLD,
+            }
+            write_json(folder / META_FILE, meta)  # last: its presence means "complete"
         return cls(name, folder, meta)
 
     @classmethod
@@ -185,7 +184,9 @@ class KnowledgeBase:
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise KnowledgeBaseError(f"knowledge base '{name}': cannot read {meta_path}: {exc}") from exc
+            raise KnowledgeBaseError(
+                f"knowledge base '{name}': cannot read {meta_path}: {exc}"
+            ) from exc
         return cls(name, folder, meta)
 
     @staticmethod
@@ -233,7 +234,9 @@ class KnowledgeBase:
             try:
                 self._table = lancedb.connect(str(self.folder)).open_table(TABLE)
             except Exception as exc:
-                raise KnowledgeBaseError(f"knowledge base '{self.name}': cannot open its table: {exc}") from exc
+                raise KnowledgeBaseError(
+                    f"knowledge base '{self.name}': cannot open its table: {exc}"
+                ) from exc
         else:
             self._table.checkout_latest()
         return self._table
@@ -252,10 +255,17 @@ class KnowledgeBase:
         table = self.table()
         indices = []
         for index in table.list_indices():
-            indices.append({"name": index.name, "type": str(index.index_type),
-                            "columns": list(index.columns)})
-        return {**self.meta, "chunks": int(table.count_rows()), "sources": len(self.sources()),
-                "version": int(table.version), "indices": indices, "path": str(self.folder)}
+            indices.append(
+                {"name": index.name, "type": str(index.index_type), "columns": list(index.columns)}
+            )
+        return {
+            **self.meta,
+            "chunks": int(table.count_rows()),
+            "sources": len(self.sources()),
+            "version": int(table.version),
+            "indices": indices,
+            "path": str(self.folder),
+        }
 
     def sources(self) -> dict[str, int]:
         """Chunk count per source."""
@@ -275,11 +285,16 @@ class KnowledgeBase:
         return get_embedder(self.embedding_model)
 
     # ----------------------------------------------------------------- writing
-    def upsert_documents(self, chunks: Sequence[Mapping[str, Any]], *, embedder: Embedder | None = None,
-                         vectors: Sequence[Sequence[float]] | None = None,
-                         lock_timeout: float = DEFAULT_TIMEOUT_S,
-                         on_progress: Callable[[int, int], None] | None = None,
-                         check_cancel: Callable[[], None] | None = None) -> IngestReport:
+    def upsert_documents(
+        self,
+        chunks: Sequence[Mapping[str, Any]],
+        *,
+        embedder: Embedder | None = None,
+        vectors: Sequence[Sequence[float]] | None = None,
+        lock_timeout: float = DEFAULT_TIMEOUT_S,
+        on_progress: Callable[[int, int], None] | None = None,
+        check_cancel: Callable[[], None] | None = None,
+    ) -> IngestReport:
         """Add or replace chunks, grouped by `metadata.source`; unchanged sources are skipped.
 
         `vectors` (one per chunk) skips embedding; otherwise `embedder` (default: the knowledge
@@ -297,7 +312,7 @@ class KnowledgeBase:
             raise self._mismatch(embedder.dimension, embedder.model_name)
         rows_by_source: dict[str, list[dict[str, Any]]] = {}
         for index, chunk in enumerate(chunks):
-            row = _row_for(chunk, index, len(rows_by_source.get(_source_of(chunk, index), [])))
+            row = row_for(chunk, index, len(rows_by_source.get(source_of(chunk, index), [])))
             if vectors is not None:
                 row["_vector"] = vectors[index]
             rows_by_source.setdefault(row["doc_id"], []).append(row)
@@ -370,8 +385,14 @@ class KnowledgeBase:
         data = self._scan(["doc_id", "id"])
         return data["doc_id"].to_pylist(), data["id"].to_pylist()
 
-    def _commit(self, table: Any, sources: list[str], rows_by_source: dict[str, list[dict[str, Any]]],
-                existing: dict[str, set[str]], report: IngestReport) -> None:
+    def _commit(
+        self,
+        table: Any,
+        sources: list[str],
+        rows_by_source: dict[str, list[dict[str, Any]]],
+        existing: dict[str, set[str]],
+        report: IngestReport,
+    ) -> None:
         import pyarrow as pa
 
         rows = [r for s in sources for r in rows_by_source[s]]
@@ -380,15 +401,21 @@ class KnowledgeBase:
         fresh = [r for r in rows if r["id"] not in old_ids]
         # All rows of the sources go in: rows that match by id stay as they are, rows that are
         # new are inserted, and rows of these sources that are not in `data` are deleted.
-        data = pa.Table.from_pylist(rows, schema=_schema(self.dimension))
-        condition = "doc_id IN (" + ", ".join(_sql_str(s) for s in sources) + ")"
+        data = pa.Table.from_pylist(rows, schema=schema(self.dimension))
+        condition = "doc_id IN (" + ", ".join(sql_str(s) for s in sources) + ")"
         # One commit: insert the new chunks and delete the old chunks of these sources.
-        (table.merge_insert("id").when_not_matched_insert_all()
-         .when_not_matched_by_source_delete(condition).execute(data))
+        (
+            table.merge_insert("id")
+            .when_not_matched_insert_all()
+            .when_not_matched_by_source_delete(condition)
+            .execute(data)
+        )
         report.added_chunks += len(fresh)
         report.removed_chunks += len(old_ids - new_ids)
 
-    def remove_sources(self, sources: Iterable[str], *, lock_timeout: float = DEFAULT_TIMEOUT_S) -> int:
+    def remove_sources(
+        self, sources: Iterable[str], *, lock_timeout: float = DEFAULT_TIMEOUT_S
+    ) -> int:
         """Delete every chunk of these sources; returns how many chunks went."""
         sources = list(sources)
         if not sources:
@@ -396,57 +423,35 @@ class KnowledgeBase:
         with WriterLock(self.folder, name=self.name, timeout=lock_timeout):
             table = self.table()
             before = table.count_rows()
-            table.delete("doc_id IN (" + ", ".join(_sql_str(s) for s in sources) + ")")
+            table.delete("doc_id IN (" + ", ".join(sql_str(s) for s in sources) + ")")
             return int(before - table.count_rows())
 
     def _maintain_indices(self, table: Any) -> None:
-        """Full-text index from the first rows on; ANN index past the size threshold."""
-        from lancedb.index import FTS
-
-        rows = table.count_rows()
-        if rows == 0:
-            return
-        indices = {i.name: i for i in table.list_indices()}
-        fts = indices.get("text_tokens_idx")
-        if fts is None:
-            # "simple" splits on spaces/punctuation: right for the jieba-cut Chinese as well.
-            table.create_index("text_tokens", config=FTS(base_tokenizer="simple", stem=True,
-                                                         remove_stop_words=True, ascii_folding=True),
-                               replace=True)
         threshold = int(self.meta.get("ann_threshold", ANN_THRESHOLD))
-        if "vector_idx" not in indices and rows >= threshold:
-            self._build_ann(table, rows)
-            return
-        # Unindexed rows are still searched (by a scan); fold them in once there are many.
-        stats = [table.index_stats(name) for name in indices]
-        unindexed = max((s.num_unindexed_rows for s in stats if s is not None), default=0)
-        if unindexed > max(5000, rows // 10):
-            from datetime import timedelta
-
-            table.optimize(cleanup_older_than=timedelta(days=7))
-
-    def _build_ann(self, table: Any, rows: int) -> None:
-        from lancedb.index import IvfPq
-
-        partitions = max(16, int(rows**0.5))
-        sub_vectors = self.dimension // 8 if self.dimension % 8 == 0 else None
-        table.create_index("vector", config=IvfPq(distance_type=self.metric, num_partitions=partitions,
-                                                  num_sub_vectors=sub_vectors), replace=True)
+        maintain_indices(
+            table, metric=self.metric, dimension=self.dimension, ann_threshold=threshold
+        )
 
     def build_ann_index(self, *, lock_timeout: float = DEFAULT_TIMEOUT_S) -> None:
         """Build (or rebuild) the ANN index now, whatever the size."""
         with WriterLock(self.folder, name=self.name, timeout=lock_timeout):
             table = self.table()
-            self._build_ann(table, table.count_rows())
+            build_ann(table, metric=self.metric, dimension=self.dimension)
 
-    # ----------------------------------------------------------------- searching
     def _has_ann(self, table: Any) -> bool:
         return any(i.name == "vector_idx" for i in table.list_indices())
 
-    def search_vector(self, vector: Sequence[float], k: int = 4, *, filter: Mapping[str, Any] | None = None,
-                      where: str | None = None, threshold: float | None = None,
-                      with_vectors: bool = False) -> SearchResult:
-        """Nearest chunks by the knowledge base's metric; `score` is a similarity (higher is closer).
+    def search_vector(
+        self,
+        vector: Sequence[float],
+        k: int = 4,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        where: str | None = None,
+        threshold: float | None = None,
+        with_vectors: bool = False,
+    ) -> SearchResult:
+        """Nearest chunks by the knowledge base's metric; `score` is a similarity (higher: closer).
 
         cosine: 1 - cosine distance; dot: the dot product; l2: 1 / (1 + squared L2 distance).
         `threshold` drops results scoring below it.
@@ -454,10 +459,12 @@ class KnowledgeBase:
         if len(vector) != self.dimension:
             raise self._mismatch(len(vector), "the query vector")
         table = self.table()
-        sql, py_filter = _split_filter(filter, where)
+        sql, py_filter = split_filter(filter, where)
         fetch = k if not py_filter else k * 5
-        query = table.search(list(map(float, vector)), query_type="vector").distance_type(self.metric)
-        if self._has_ann(table):
+        query = table.search(list(map(float, vector)), query_type="vector").distance_type(
+            self.metric
+        )
+        if has_ann(table):
             query = query.nprobes(20).refine_factor(10)
         if sql:
             query = query.where(sql, prefilter=True)
@@ -465,18 +472,24 @@ class KnowledgeBase:
         rows = query.select(columns).limit(fetch).to_list()
         docs = []
         for row in rows:
-            score = _similarity(self.metric, float(row["_distance"]))
+            score = similarity(self.metric, float(row["_distance"]))
             if threshold is not None and score < threshold:
                 continue
             doc = self._doc(row, score, int(table.version))
             if with_vectors:
                 doc["vector"] = [float(x) for x in row["vector"]]
-            if _matches(doc["metadata"], py_filter):
+            if matches(doc["metadata"], py_filter):
                 docs.append(doc)
         return SearchResult(docs[:k], int(table.version), self.name)
 
-    def search_text(self, query: str, k: int = 4, *, filter: Mapping[str, Any] | None = None,
-                    where: str | None = None) -> SearchResult:
+    def search_text(
+        self,
+        query: str,
+        k: int = 4,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        where: str | None = None,
+    ) -> SearchResult:
         """Keyword search (BM25) over the chunk texts; Chinese queries are cut into words first."""
         table = self.table()
         terms = segment_query(query).strip()
@@ -484,25 +497,34 @@ class KnowledgeBase:
             return SearchResult([], int(table.version), self.name)
         if not any(i.name == "text_tokens_idx" for i in table.list_indices()):
             return SearchResult([], int(table.version), self.name)
-        sql, py_filter = _split_filter(filter, where)
+        sql, py_filter = split_filter(filter, where)
         fetch = k if not py_filter else k * 5
         search = table.search(terms, query_type="fts", fts_columns="text_tokens")
         if sql:
             search = search.where(sql, prefilter=True)
         rows = search.select([*_OUT_COLUMNS, "_score"]).limit(fetch).to_list()
         docs = [self._doc(row, float(row["_score"]), int(table.version)) for row in rows]
-        docs = [d for d in docs if _matches(d["metadata"], py_filter)]
+        docs = [d for d in docs if matches(d["metadata"], py_filter)]
         return SearchResult(docs[:k], int(table.version), self.name)
 
-    def search_hybrid(self, query: str, vector: Sequence[float], k: int = 4, *,
-                      filter: Mapping[str, Any] | None = None, where: str | None = None,
-                      rrf_k: int = 60, candidates: int | None = None) -> SearchResult:
+    def search_hybrid(
+        self,
+        query: str,
+        vector: Sequence[float],
+        k: int = 4,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        where: str | None = None,
+        rrf_k: int = 60,
+        candidates: int | None = None,
+    ) -> SearchResult:
         """Vector and full-text results fused by reciprocal rank fusion (1 / (rrf_k + rank))."""
         n = candidates or max(20, 4 * k)
         by_vector = self.search_vector(vector, n, filter=filter, where=where)
         by_text = self.search_text(query, n, filter=filter, where=where)
-        fused = reciprocal_rank_fusion([by_vector.documents, by_text.documents], rrf_k=rrf_k,
-                                       names=["vector", "text"])
+        fused = reciprocal_rank_fusion(
+            [by_vector.documents, by_text.documents], rrf_k=rrf_k, names=["vector", "text"]
+        )
         return SearchResult(fused[:k], by_vector.version, self.name)
 
     def _doc(self, row: Mapping[str, Any], score: float, version: int) -> dict[str, Any]:
@@ -514,113 +536,16 @@ class KnowledgeBase:
         metadata["chunk"] = row["chunk"]
         metadata["kb"] = self.name
         metadata["kb_version"] = version
-        return {"id": row["id"], "text": row["text"], "metadata": metadata, "score": round(score, 6)}
+        return {
+            "id": row["id"],
+            "text": row["text"],
+            "metadata": metadata,
+            "score": round(score, 6),
+        }
 
 
-_OUT_COLUMNS = ["id", "doc_id", "chunk", "text", "metadata"]
-
-
-def _similarity(metric: str, distance: float) -> float:
-    if metric == "cosine":
-        return 1.0 - distance
-    if metric == "dot":
-        return 1.0 - distance  # LanceDB's dot "distance" is 1 - dot product
-    return 1.0 / (1.0 + distance)
-
-
-def _split_filter(filter: Mapping[str, Any] | None, where: str | None) -> tuple[str | None, dict[str, Any]]:
-    """SQL for filter keys that are columns (plus the raw `where`), and the rest for Python."""
-    clauses = [f"({where})"] if where else []
-    rest: dict[str, Any] = {}
-    for key, value in (filter or {}).items():
-        column = _COLUMNS.get(key)
-        if column is None:
-            rest[key] = value
-        elif isinstance(value, list | tuple | set):
-            clauses.append(f"{column} IN (" + ", ".join(_sql_value(v) for v in value) + ")")
-        else:
-            clauses.append(f"{column} = {_sql_value(value)}")
-    return (" AND ".join(clauses) or None), rest
-
-
-def _matches(metadata: Mapping[str, Any], wanted: Mapping[str, Any]) -> bool:
-    for key, value in wanted.items():
-        have = metadata.get(key)
-        if isinstance(value, list | tuple | set):
-            if have not in value:
-                return False
-        elif have != value:
-            return False
-    return True
-
-
-def reciprocal_rank_fusion(rankings: Sequence[Sequence[Mapping[str, Any]]], *, rrf_k: int = 60,
-                           names: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    """Fuse ranked document lists: each document scores sum(1 / (rrf_k + rank)) over the lists.
-
-    Documents are matched by `id` (or by text when they have none). The fused score replaces
-    `score`; `metadata.ranks` records the rank in each list (1-based), so the fusion is visible.
-    """
-    scores: dict[str, float] = {}
-    docs: dict[str, dict[str, Any]] = {}
-    ranks: dict[str, dict[str, int]] = {}
-    for list_index, ranking in enumerate(rankings):
-        label = names[list_index] if names else str(list_index)
-        for rank, doc in enumerate(ranking, start=1):
-            key = str(doc.get("id") or text_hash(str(doc.get("text", ""))))
-            scores[key] = scores.get(key, 0.0) + 1.0 / (rrf_k + rank)
-            docs.setdefault(key, doc)
-            ranks.setdefault(key, {}).setdefault(label, rank)
-    order = sorted(scores, key=lambda key: -scores[key])
-    out = []
-    for key in order:
-        doc = dict(docs[key])
-        doc["metadata"] = {**doc.get("metadata", {}), "ranks": ranks[key]}
-        doc["score"] = round(scores[key], 6)
-        out.append(doc)
-    return out
-
-
-def _source_of(chunk: Mapping[str, Any], index: int) -> str:
-    if not isinstance(chunk, Mapping) or not isinstance(chunk.get("text"), str):
-        raise KnowledgeBaseError(f"chunk #{index} is not a document with a 'text' string")
-    metadata = chunk.get("metadata") or {}
-    if not isinstance(metadata, Mapping):
-        raise KnowledgeBaseError(f"chunk #{index}: 'metadata' must be an object")
-    source = metadata.get("source")
-    if not source:
-        raise KnowledgeBaseError(f"chunk #{index} has no metadata.source (the file it came from)")
-    return str(source)
-
-
-def _row_for(chunk: Mapping[str, Any], index: int, position: int) -> dict[str, Any]:
-    source = _source_of(chunk, index)
-    text: str = chunk["text"]
-    metadata = dict(chunk.get("metadata") or {})
-    for transient in ("kb", "kb_version", "ranks"):
-        metadata.pop(transient, None)
-    metadata_json = json.dumps(metadata, ensure_ascii=False, sort_keys=True, default=str)
-    chunk_no = metadata.get("chunk", position)
-    content = text_hash(text)
-    row_id = text_hash(f"{source}\x00{chunk_no}\x00{content}\x00{metadata_json}")[:32]
-    page = metadata.get("page")
-    heading = metadata.get("heading")
-    return {"id": row_id, "doc_id": source, "chunk": int(chunk_no) if isinstance(chunk_no, int) else position,
-            "text": text, "text_tokens": segment_for_index(text), "metadata": metadata_json,
-            "page": page if isinstance(page, int) else None,
-            "heading": heading if isinstance(heading, str) else None, "hash": content}
-
-
-def _write_json(path: Path, data: Mapping[str, Any]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=2, sort_keys=True)
-        handle.write("\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-
-
-def open_or_create(name: str, *, embedding_model: str = DEFAULT_MODEL, metric: str = "cosine") -> KnowledgeBase:
+def open_or_create(
+    name: str, *, embedding_model: str = DEFAULT_MODEL, metric: str = "cosine"
+) -> KnowledgeBase:
     """Open a knowledge base, creating it with these settings when it does not exist yet."""
     return KnowledgeBase.create(name, embedding_model=embedding_model, metric=metric, exist_ok=True)

@@ -56,7 +56,7 @@ class LoggedRequest:
 
     method: str
     path: str
-    headers: dict[str, str]
+    headers: dict[str, str]  # names in lower case
     body: Any
     raw: str
     time: float = field(default_factory=time.monotonic)
@@ -210,7 +210,13 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.server_fake
         with fake._lock:
             fake.requests.append(
-                LoggedRequest(self.command, self.path, dict(self.headers.items()), body, raw)
+                LoggedRequest(
+                    self.command,
+                    self.path,
+                    {name.lower(): value for name, value in self.headers.items()},
+                    body,
+                    raw,
+                )
             )
 
     def _send_json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:

@@ -8,10 +8,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 os.environ.setdefault("CHAIN_STUDIO_NO_KEYRING", "1")
 
-import pytest  # noqa: E402
+import pytest
 
-from studio.engine.registry import Registry  # noqa: E402
-from tests.gui import fake_nodes  # noqa: E402
+from studio.engine.registry import Registry
+from tests.gui import fake_nodes
 
 
 @pytest.fixture(autouse=True)

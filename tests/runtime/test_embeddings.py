@@ -26,9 +26,16 @@ def test_offline_model_embeds_with_meaningful_similarity(studio_home: Path) -> N
     assert [len(v) for v in vectors] == [384, 384, 384]
     assert _cos(vectors[0], vectors[1]) > _cos(vectors[0], vectors[2]) + 0.3
     # The model folder was assembled in the data folder from the wheel and the shipped assets.
-    folder = studio_home / "models" / "all-MiniLM-L6-v2-int8"
+    folder = embeddings.local_model_dir()
+    assert folder == studio_home / "models" / "all-MiniLM-L6-v2-int8"
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        ["model.onnx", "config.json", "special_tokens_map.json", "tokenizer.json", "tokenizer_config.json"]
+        [
+            "model.onnx",
+            "config.json",
+            "special_tokens_map.json",
+            "tokenizer.json",
+            "tokenizer_config.json",
+        ]
     )
 
 
@@ -37,7 +44,7 @@ def test_cache_serves_texts_already_embedded(studio_home: Path) -> None:
     texts = [f"chunk number {i} about the product" for i in range(10)]
     first = embedder.embed(texts)
     before = embedder.embedded_count
-    second = embedder.embed(texts + [texts[0]])
+    second = embedder.embed([*texts, texts[0]])
     assert embedder.embedded_count == before  # nothing re-embedded
     assert second[:10] == first
     assert embedder.cache is not None and embedder.cache.count("local/all-minilm-l6-v2") >= 10
@@ -62,7 +69,9 @@ def test_empty_input_and_bad_items(studio_home: Path) -> None:
         get_embedder("  ")
 
 
-def test_unknown_model_offline_is_a_clear_error(studio_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_model_offline_is_a_clear_error(
+    studio_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     embedder = embeddings.Embedder("no-such-org/no-such-model")
     with pytest.raises(EmbeddingError, match="no-such-org/no-such-model"):

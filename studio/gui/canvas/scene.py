@@ -100,7 +100,7 @@ class FlowScene(QGraphicsScene):
         self._update_edges_of(node_id)
 
     def _on_edge_added(self, key: EdgeKey) -> None:
-        source, source_port, target, target_port = key
+        source, source_port, target, _target_port = key
         port = self.doc.port(source, source_port, output=True)
         edge = EdgeItem(key, port.type.value if port else "any")
         self.edges[key] = edge

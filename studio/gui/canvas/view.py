@@ -147,7 +147,7 @@ class FlowView(QGraphicsView):
             return
         super().keyReleaseEvent(event)
 
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002 - Qt's name
+    def focusNextPrevChild(self, next: bool) -> bool:
         return False  # Tab opens quick-add instead of moving the focus
 
     def cursor_scene_pos(self) -> QPointF:

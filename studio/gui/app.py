@@ -1,0 +1,41 @@
+"""Start the Studio: `main(argv) -> int` (called by `studio gui [FILE]` and `chain-studio`)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Open the main window (with a file if one is given) and run the event loop."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "chain-studio"])
+    app.setApplicationName("Chain Studio")
+    app.setOrganizationName("Chain Studio")
+    window = create_window(args)
+    window.show()
+    QTimer.singleShot(0, window.offer_recovery)
+    return int(app.exec())
+
+
+def create_window(args: list[str]):  # type: ignore[no-untyped-def]
+    """Build the main window with saved preferences applied and the given files open."""
+    from studio.gui import i18n, settings_store
+    from studio.gui.main_window import MainWindow
+
+    i18n.install_language(settings_store.get("language", "en"))
+    window = MainWindow()
+    window.apply_theme(settings_store.get("theme", "light") == "dark")
+    for name in args:
+        if not name.startswith("-"):
+            window.open_path(Path(name))
+    return window
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

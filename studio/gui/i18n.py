@@ -1,0 +1,33 @@
+"""Languages: Qt translation files (.qm, compiled from .ts with pyside6-lrelease) in assets/i18n."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QTranslator
+
+LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
+_installed: list[QTranslator] = []
+
+
+def i18n_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "assets" / "i18n"
+
+
+def install_language(code: str) -> bool:
+    """Switch the running app's language; widgets get a LanguageChange event and retranslate.
+    Returns False when no translation file exists for the code (English is the source text)."""
+    app = QCoreApplication.instance()
+    if app is None:
+        return False
+    for translator in _installed:
+        app.removeTranslator(translator)
+    _installed.clear()
+    if code in ("", "en"):
+        return True
+    translator = QTranslator(app)
+    if not translator.load(str(i18n_dir() / f"studio_{code}.qm")):
+        return False
+    app.installTranslator(translator)
+    _installed.append(translator)
+    return True

@@ -1,0 +1,467 @@
+"""The main window: flows in tabs, palette, inspector, outputs and history docks, menus, the run
+controls, saving with prompts, autosave and crash recovery."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QCursor, QGuiApplication
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
+
+from studio.engine.registry import Registry
+from studio.flow import FlowError, load_flow
+from studio.gui import actions as window_actions
+from studio.gui import autosave, settings_store
+from studio.gui.canvas import style
+from studio.gui.document import FlowDocument
+from studio.gui.editor import EditorTab
+from studio.gui.history_panel import HistoryPanel
+from studio.gui.inspector import Inspector
+from studio.gui.output_panel import OutputPanel
+from studio.gui.palette import Palette, QuickAdd
+from studio.gui.run_controller import RunController
+from studio.gui.start_page import StartPage
+from studio.gui.window_run import RunMixin
+
+CLIPBOARD_MIME = "application/x-chain-studio-nodes"
+
+
+class MainWindow(RunMixin, QMainWindow):
+    """Chain Studio's one window."""
+
+    runFinished = Signal(object)
+
+    def __init__(self, registry: Registry | None = None, *, templates: Path | None = None,
+                 autosave_enabled: bool = True):
+        super().__init__()
+        if registry is None:
+            from studio.engine.registry import default_registry
+
+            registry = default_registry()
+        self.registry = registry
+        self._run_tab: EditorTab | None = None
+        self._menus: dict[str, Any] = {}
+        self.resize(1400, 860)
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.setTabsClosable(True)
+        self.tabs.setMovable(True)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.setCentralWidget(self.tabs)
+        self.start_page = StartPage(self, templates)
+        self.start_page.newRequested.connect(self.new_flow)
+        self.start_page.openDialogRequested.connect(self.open_dialog)
+        self.start_page.openRequested.connect(self._open_from_start)
+        self.palette = Palette(registry, self)
+        self.palette.nodeChosen.connect(self._add_from_palette)
+        self.inspector = Inspector(self)
+        self.outputs = OutputPanel(self)
+        self.history = HistoryPanel(self)
+        self.palette_dock = self._dock("palette", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.inspector_dock = self._dock("inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.output_dock = self._dock("outputs", self.outputs, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.history_dock = self._dock("history", self.history, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.output_dock, self.history_dock)
+        self.output_dock.raise_()
+        self.inspector.setMinimumWidth(320)
+        self.resizeDocks([self.palette_dock, self.inspector_dock], [230, 380], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.output_dock], [230], Qt.Orientation.Vertical)
+        self.actions_by_name = window_actions.build(self)
+        for dock in (self.palette_dock, self.inspector_dock, self.output_dock, self.history_dock):
+            self._menus["window"].addAction(dock.toggleViewAction())
+        self.run_label = QLabel(self)
+        self.zoom_label = QLabel(self)
+        self.statusBar().addWidget(self.run_label, 1)
+        self.statusBar().addPermanentWidget(self.zoom_label)
+        self.runner = RunController(self)
+        self.runner.event.connect(self._on_run_event)
+        self.runner.finished.connect(self._on_run_finished)
+        self.runner.crashed.connect(self._on_run_crashed)
+        self.autosaver = autosave.Autosaver(self.documents, self) if autosave_enabled else None
+        self.tabs.addTab(self.start_page, "")
+        self.retranslate()
+
+    def _dock(self, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    # -- language -------------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "actions_by_name"):
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Re-read every visible string (after a language switch); open flows are untouched."""
+        window_actions.retranslate(self)
+        self.palette_dock.setWindowTitle(self.tr("Nodes"))
+        self.inspector_dock.setWindowTitle(self.tr("Settings"))
+        self.output_dock.setWindowTitle(self.tr("Output"))
+        self.history_dock.setWindowTitle(self.tr("Run history"))
+        for widget in (self.start_page, self.palette, self.inspector, self.outputs, self.history):
+            widget.retranslate()
+        index = self.tabs.indexOf(self.start_page)
+        if index >= 0:
+            self.tabs.setTabText(index, self.tr("Start"))
+        if not self.run_label.text():
+            self.set_run_status(self.tr("Ready"))
+        self._update_title()
+
+    # -- tabs and documents ---------------------------------------------------------------------
+
+    def current_tab(self) -> EditorTab | None:
+        widget = self.tabs.currentWidget()
+        return widget if isinstance(widget, EditorTab) else None
+
+    def editor_tabs(self) -> list[EditorTab]:
+        return [w for i in range(self.tabs.count()) if isinstance(w := self.tabs.widget(i), EditorTab)]
+
+    def documents(self) -> list[FlowDocument]:
+        return [tab.doc for tab in self.editor_tabs()]
+
+    def add_document(self, doc: FlowDocument) -> EditorTab:
+        """Show a document in a new tab and make it current."""
+        tab = EditorTab(doc, self.tabs)
+        tab.scene.selectionChanged.connect(lambda t=tab: self._on_selection(t))
+        tab.scene.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        tab.view.quickAddRequested.connect(lambda pos, t=tab: self.quick_add(pos, t))
+        tab.view.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f}%"))
+        tab.scene.snap = self.actions_by_name["snap"].isChecked()
+        doc.dirtyChanged.connect(lambda _d, t=tab: self._update_tab_title(t))
+        doc.pathChanged.connect(lambda _p, t=tab: self._update_tab_title(t))
+        index = self.tabs.addTab(tab, doc.title())
+        self.tabs.setCurrentIndex(index)
+        self._update_tab_title(tab)
+        QTimer.singleShot(0, tab.view.fit_to_view)
+        return tab
+
+    def _update_tab_title(self, tab: EditorTab) -> None:
+        index = self.tabs.indexOf(tab)
+        if index >= 0:
+            self.tabs.setTabText(index, tab.doc.title() + (" •" if tab.doc.dirty else ""))
+            self.tabs.setTabToolTip(index, str(tab.doc.path) if tab.doc.path else tab.doc.flow.name)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        tab = self.current_tab()
+        name = f"{tab.doc.title()}{' •' if tab.doc.dirty else ''} — " if tab else ""
+        self.setWindowTitle(name + "Chain Studio")
+
+    def _on_tab_changed(self, _index: int) -> None:
+        tab = self.current_tab()
+        if tab is None:
+            self.inspector.show_node(None, None)
+            self.outputs.show_nothing()
+        else:
+            self._on_selection(tab)
+            self.zoom_label.setText(f"{tab.view.zoom() * 100:.0f}%")
+        self._update_title()
+
+    def _on_selection(self, tab: EditorTab) -> None:
+        try:
+            if tab is not self.current_tab():
+                return
+        except RuntimeError:  # the window is being torn down; scenes still announce clearing
+            return
+        selected = tab.scene.selected_node_ids()
+        node_id = selected[0] if len(selected) == 1 else None
+        self.inspector.show_node(tab.doc, node_id)
+        self.show_outputs_of(tab, node_id)
+
+    def new_flow(self) -> EditorTab:
+        """Open an empty flow in a new tab (Ctrl+N)."""
+        return self.add_document(FlowDocument(registry=self.registry))
+
+    def open_path(self, path: Path, *, as_copy: bool = False) -> EditorTab | None:
+        """Open a flow file (a template opens as an unsaved copy). Errors are shown, not raised."""
+        path = Path(path)
+        for tab in self.editor_tabs():
+            if not as_copy and tab.doc.path and tab.doc.path.resolve() == path.resolve():
+                self.tabs.setCurrentWidget(tab)
+                return tab
+        try:
+            flow = load_flow(path)
+        except FlowError as error:
+            self.show_error(self.tr("Cannot open %s") % path.name, error.describe())
+            return None
+        doc = FlowDocument(flow, registry=self.registry, path=None if as_copy else path)
+        if not as_copy:
+            settings_store.add_recent(path)
+            self.start_page.refresh()
+        return self.add_document(doc)
+
+    def _open_from_start(self, path: Path) -> None:
+        from studio.gui.start_page import templates_dir
+
+        template_folder = self.start_page.templates_folder or templates_dir()
+        self.open_path(path, as_copy=path.parent.resolve() == template_folder.resolve())
+
+    def open_dialog(self) -> None:
+        """Ask for a flow file and open it (Ctrl+O)."""
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("Open flow"), "",
+                                              self.tr("Flow files (*.json);;All files (*)"))
+        if name:
+            self.open_path(Path(name))
+
+    def save_tab(self, tab: EditorTab, path: Path | None = None) -> bool:
+        """Save a document (asking for a name if it has none). Returns False if not saved."""
+        if path is None and tab.doc.path is None:
+            name, _ = QFileDialog.getSaveFileName(self, self.tr("Save flow"), f"{tab.doc.flow.name}.json",
+                                                  self.tr("Flow files (*.json)"))
+            if not name:
+                return False
+            path = Path(name)
+        try:
+            saved = tab.doc.save(path)
+        except Exception as error:
+            self.show_error(self.tr("Could not save"), str(error))
+            return False
+        autosave.remove_autosave(tab.doc)
+        settings_store.add_recent(saved)
+        self.statusBar().showMessage(self.tr("Saved %s") % saved, 4000)
+        return True
+
+    def save_current(self) -> bool:
+        tab = self.current_tab()
+        return self.save_tab(tab) if tab else False
+
+    def save_current_as(self) -> bool:
+        tab = self.current_tab()
+        if tab is None:
+            return False
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("Save flow as"), str(tab.doc.path or ""),
+                                              self.tr("Flow files (*.json)"))
+        return self.save_tab(tab, Path(name)) if name else False
+
+    def ask_unsaved(self, tab: EditorTab) -> str:
+        """'save', 'discard' or 'cancel' for a document with unsaved edits (tests replace this)."""
+        answer = QMessageBox.question(
+            self, self.tr("Unsaved changes"),
+            self.tr("Save the changes to %s before closing?") % tab.doc.title(),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+        )
+        return {QMessageBox.StandardButton.Save: "save",
+                QMessageBox.StandardButton.Discard: "discard"}.get(answer, "cancel")
+
+    def close_tab(self, index: int) -> bool:
+        widget = self.tabs.widget(index)
+        if isinstance(widget, EditorTab):
+            if widget.doc.dirty:
+                answer = self.ask_unsaved(widget)
+                if answer == "cancel" or (answer == "save" and not self.save_tab(widget)):
+                    return False
+            if self._run_tab is widget and self.runner.running:
+                self.runner.stop()
+                self.runner.wait(10)
+            autosave.remove_autosave(widget.doc)
+        self.tabs.removeTab(index)
+        if isinstance(widget, EditorTab):
+            widget.deleteLater()
+        return True
+
+    def close_current_tab(self) -> bool:
+        return self.close_tab(self.tabs.currentIndex()) if self.tabs.count() else False
+
+    def show_start_page(self) -> None:
+        if self.tabs.indexOf(self.start_page) < 0:
+            self.tabs.insertTab(0, self.start_page, self.tr("Start"))
+        self.start_page.refresh()
+        self.tabs.setCurrentWidget(self.start_page)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for tab in self.editor_tabs():
+            if tab.doc.dirty:
+                self.tabs.setCurrentWidget(tab)
+                answer = self.ask_unsaved(tab)
+                if answer == "cancel" or (answer == "save" and not self.save_tab(tab)):
+                    event.ignore()
+                    return
+        if self.runner.running:
+            self.runner.stop()
+            self.runner.wait(10)
+        for doc in self.documents():
+            autosave.remove_autosave(doc)  # a clean exit leaves nothing to recover
+        event.accept()
+
+    def show_error(self, title: str, text: str) -> None:
+        """Report a problem without blocking (status bar and output panel)."""
+        self.statusBar().showMessage(f"{title}: {text.splitlines()[0] if text else ''}", 10000)
+        self.outputs.show_node(title, "", None, error=text)
+        self.output_dock.raise_()
+
+    # -- crash recovery -------------------------------------------------------------------------
+
+    def offer_recovery(self, ask: bool = True) -> list[EditorTab]:
+        """Offer the flows autosaved by a session that did not close cleanly."""
+        found = autosave.find_recoverable()
+        if not found:
+            return []
+        if ask:
+            names = "\n".join(f"• {r.name}" + (f" ({r.original})" if r.original else "") for r in found)
+            answer = QMessageBox.question(
+                self, self.tr("Recover unsaved work?"),
+                self.tr("Chain Studio did not close cleanly. Recover these flows?\n\n%s") % names,
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                for item in found:
+                    item.discard()
+                return []
+        tabs = []
+        for item in found:
+            try:
+                flow = load_flow(item.flow_file)
+            except FlowError:
+                continue
+            doc = FlowDocument(flow, registry=self.registry, path=item.original)
+            doc.undo_stack.resetClean()  # recovered work is unsaved until the user saves it
+            tabs.append(self.add_document(doc))
+            self._update_tab_title(tabs[-1])
+        return tabs
+
+    # -- edit actions ---------------------------------------------------------------------------
+
+    def undo(self) -> None:
+        if tab := self.current_tab():
+            tab.doc.undo_stack.undo()
+
+    def redo(self) -> None:
+        if tab := self.current_tab():
+            tab.doc.undo_stack.redo()
+
+    def copy(self) -> bool:
+        tab = self.current_tab()
+        ids = tab.scene.selected_node_ids() if tab else []
+        if not tab or not ids:
+            return False
+        payload = json.dumps(tab.doc.copy_nodes(ids))
+        mime = QMimeData()
+        mime.setData(CLIPBOARD_MIME, payload.encode())
+        mime.setText(payload)
+        QGuiApplication.clipboard().setMimeData(mime)
+        return True
+
+    def cut(self) -> None:
+        if self.copy() and (tab := self.current_tab()):
+            tab.scene.delete_selection()
+
+    def paste(self) -> None:
+        tab = self.current_tab()
+        if tab is None:
+            return
+        mime = QGuiApplication.clipboard().mimeData()
+        if mime.hasFormat(CLIPBOARD_MIME):
+            raw = bytes(mime.data(CLIPBOARD_MIME).data()).decode()
+        else:
+            raw = mime.text()
+        try:
+            payload = json.loads(raw)
+        except ValueError:
+            return
+        if isinstance(payload, dict) and payload.get("chain_studio_clipboard"):
+            try:
+                tab.scene.select_nodes(tab.doc.paste(payload))
+            except Exception as error:  # a clipboard from elsewhere that does not validate
+                self.statusBar().showMessage(self.tr("Cannot paste: %s") % error, 6000)
+
+    def duplicate(self) -> None:
+        tab = self.current_tab()
+        if tab and (ids := tab.scene.selected_node_ids()):
+            tab.scene.select_nodes(tab.doc.duplicate(ids))
+
+    def delete_selection(self) -> None:
+        if tab := self.current_tab():
+            tab.scene.delete_selection()
+
+    def select_all(self) -> None:
+        if tab := self.current_tab():
+            for item in tab.scene.nodes.values():
+                item.setSelected(True)
+
+    def find_node(self, text: str | None = None) -> str | None:
+        """Select and centre the first node whose title, type or name contains the text (Ctrl+F)."""
+        tab = self.current_tab()
+        if tab is None:
+            return None
+        if text is None:
+            text, ok = QInputDialog.getText(self, self.tr("Find node"), self.tr("Name or type:"))
+            if not ok:
+                return None
+        needle = text.strip().lower()
+        for node_id, item in tab.scene.nodes.items():
+            haystack = f"{item.title} {tab.doc.node(node_id).type} {node_id}".lower()
+            if needle and needle in haystack:
+                tab.scene.select_nodes([node_id])
+                tab.view.centerOn(item)
+                return node_id
+        self.statusBar().showMessage(self.tr("No node matches '%s'.") % text, 5000)
+        return None
+
+    def quick_add(self, pos: QPointF | None = None, tab: EditorTab | None = None) -> str | None:
+        """Search for a node type and place it at the cursor (Tab, double-click, Ctrl+Space)."""
+        tab = tab or self.current_tab()
+        if tab is None:
+            return None
+        pos = pos if pos is not None else tab.view.cursor_scene_pos()
+        chosen = QuickAdd(self.registry, parent=self).pick(QCursor.pos())
+        return tab.view.add_node_at(chosen, pos) if chosen else None
+
+    def _add_from_palette(self, type_name: str) -> None:
+        tab = self.current_tab() or self.new_flow()
+        centre = tab.view.mapToScene(tab.view.viewport().rect().center())
+        tab.view.add_node_at(type_name, centre)
+
+    def auto_layout(self) -> None:
+        if tab := self.current_tab():
+            selected = set(tab.scene.selected_node_ids())
+            tab.doc.auto_layout(selected if len(selected) > 1 else None)
+            tab.view.fit_to_view()
+
+    def fit_view(self) -> None:
+        if tab := self.current_tab():
+            tab.view.fit_to_view()
+
+    def zoom_in(self) -> None:
+        if tab := self.current_tab():
+            tab.view.zoom_by(1.25)
+
+    def zoom_out(self) -> None:
+        if tab := self.current_tab():
+            tab.view.zoom_by(0.8)
+
+    def toggle_snap(self) -> None:
+        on = self.actions_by_name["snap"].isChecked()
+        for tab in self.editor_tabs():
+            tab.scene.snap = on
+
+    def open_settings(self) -> None:
+        from studio.gui.settings_dialog import SettingsDialog
+
+        SettingsDialog(self).exec()
+
+    def apply_theme(self, dark: bool) -> None:
+        """Light or dark, for the widgets and the canvas."""
+        from studio.gui.theme import apply_palette
+
+        apply_palette(dark)
+        style.set_theme(dark)
+        for tab in self.editor_tabs():
+            tab.view.refresh_theme()

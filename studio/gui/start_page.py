@@ -1,0 +1,129 @@
+"""The start page: templates from flows/ (name and description), recent files, a blank flow."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.gui import settings_store
+
+PATH_ROLE = Qt.ItemDataRole.UserRole
+
+
+def templates_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "flows"
+
+
+def list_templates(folder: Path | None = None) -> list[tuple[Path, str, str]]:
+    """(path, name, description) of each template flow; a file that does not parse is skipped.
+    Reads only the two header fields, so the page opens instantly however many templates exist."""
+    folder = folder or templates_dir()
+    found = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and "nodes" in data:
+            found.append((path, str(data.get("name") or path.stem), str(data.get("description") or "")))
+    return found
+
+
+class StartPage(QWidget):
+    """What the app shows first."""
+
+    openRequested = Signal(object)  # Path
+    newRequested = Signal()
+    openDialogRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None, templates: Path | None = None):
+        super().__init__(parent)
+        self.templates_folder = templates
+        self.heading = QLabel(self)
+        self.heading.setStyleSheet("font-size: 20pt; font-weight: 600;")
+        self.subtitle = QLabel(self)
+        self.subtitle.setWordWrap(True)
+        self.new_button = QPushButton(self)
+        self.open_button = QPushButton(self)
+        self.templates_label = QLabel(self)
+        self.templates_label.setStyleSheet("font-weight: 600;")
+        self.templates = QListWidget(self)
+        self.templates.setIconSize(QSize(0, 0))
+        self.templates.setWordWrap(True)
+        self.templates.setSpacing(2)
+        self.recent_label = QLabel(self)
+        self.recent_label.setStyleSheet("font-weight: 600;")
+        self.recent = QListWidget(self)
+        self.new_button.clicked.connect(self.newRequested)
+        self.open_button.clicked.connect(self.openDialogRequested)
+        self.templates.itemActivated.connect(self._open_item)
+        self.recent.itemActivated.connect(self._open_item)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        columns = QHBoxLayout()
+        left, right = QVBoxLayout(), QVBoxLayout()
+        left.addWidget(self.templates_label)
+        left.addWidget(self.templates, 1)
+        right.addWidget(self.recent_label)
+        right.addWidget(self.recent, 1)
+        columns.addLayout(left, 3)
+        columns.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 24, 32, 24)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.subtitle)
+        layout.addSpacing(8)
+        layout.addLayout(buttons)
+        layout.addSpacing(12)
+        layout.addLayout(columns, 1)
+        self.retranslate()
+        self.refresh()
+
+    def retranslate(self) -> None:
+        self.heading.setText(self.tr("Chain Studio"))
+        self.subtitle.setText(self.tr("Build LLM apps by wiring nodes together. Start from a template, "
+                                      "or from a blank canvas."))
+        self.new_button.setText(self.tr("New blank flow"))
+        self.new_button.setToolTip(self.tr("Start an empty flow (Ctrl+N)"))
+        self.open_button.setText(self.tr("Open…"))
+        self.open_button.setToolTip(self.tr("Open a flow file (Ctrl+O)"))
+        self.templates_label.setText(self.tr("Templates"))
+        self.templates.setToolTip(self.tr("Double-click a template to open a copy of it"))
+        self.recent_label.setText(self.tr("Recent files"))
+        self.recent.setToolTip(self.tr("Double-click to open"))
+
+    def refresh(self) -> None:
+        """Re-read the templates folder and the recent files list."""
+        self.templates.clear()
+        for path, name, description in list_templates(self.templates_folder):
+            item = QListWidgetItem(f"{name}\n{description}" if description else name)
+            item.setData(PATH_ROLE, path)
+            item.setToolTip(str(path))
+            self.templates.addItem(item)
+        if not self.templates.count():
+            item = QListWidgetItem(self.tr("(no templates found in flows/)"))
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.templates.addItem(item)
+        self.recent.clear()
+        for path in settings_store.recent_files():
+            item = QListWidgetItem(f"{path.name}  —  {path.parent}")
+            item.setData(PATH_ROLE, path)
+            self.recent.addItem(item)
+
+    def _open_item(self, item: QListWidgetItem) -> None:
+        path = item.data(PATH_ROLE)
+        if path:
+            self.openRequested.emit(Path(path))
