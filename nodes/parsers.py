@@ -415,20 +415,22 @@ def compile_pattern(
         raise NodeError(f"{field}: not a valid regular expression{where}: {reason}") from None
 
 
-def guarded_finditer(field: str, compiled: Any, text: str) -> list[Any]:
+def guarded_finditer(
+    compiled: Any, text: str, *, text_field: str = "text", pattern_field: str = "pattern"
+) -> list[Any]:
     """All matches, refusing huge inputs and (with `regex`) patterns that run away."""
     if len(text) > MAX_REGEX_INPUT:
         raise NodeError(
-            f"{field}: the input has {len(text):,} characters; regular expressions run on at "
+            f"{text_field}: the input has {len(text):,} characters; regular expressions run on at "
             f"most {MAX_REGEX_INPUT:,}"
         )
     try:
-        if compiled.__class__.__module__.startswith("regex"):
+        if not isinstance(compiled, re.Pattern):  # a `regex` pattern: interruptible
             return list(compiled.finditer(text, timeout=REGEX_TIMEOUT_S, concurrent=True))
         return list(compiled.finditer(text))
     except TimeoutError:
         raise NodeError(
-            f"pattern: gave up after {REGEX_TIMEOUT_S:g} s (the pattern backtracks too much; "
+            f"{pattern_field}: gave up after {REGEX_TIMEOUT_S:g} s (the pattern backtracks too much; "
             "avoid nested repeats such as (a+)+)"
         ) from None
 
@@ -497,7 +499,7 @@ class RegexExtractNode(Node):
         """Search the text."""
         compiled, group = self._compiled(self.config)
         text = inputs.get("text") or ""
-        found = guarded_finditer("text", compiled, str(text))
+        found = guarded_finditer(compiled, str(text))
         values = [m.group(group) or "" for m in found]
         if not self.config.all_matches:  # type: ignore[attr-defined]
             values = values[:1]

@@ -101,7 +101,12 @@ def format_text(template: str, values: Mapping[str, Any]) -> str:
         name = match.group(1)
         if values.get(name) is None:
             raise NodeError(f"{name}: no value for {{{name}}} in the template")
-        return "".join(as_texts(values[name]))
+        value = values[name]
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return json.dumps(value, ensure_ascii=False)  # as on a json -> text wire
 
     return _TOKEN.sub(replace, template)
 
@@ -142,7 +147,9 @@ class FormatTextNode(Node):
         """Placeholders that look meant but cannot be input names (e.g. non-ASCII letters)."""
         problems = []
         template = getattr(config, "template", "")
-        for match in _NEAR_MISS.finditer(_TOKEN.sub(lambda m: "" if m.group(1) else "  ", template)):
+        # Blank out real placeholders and {{ }} escapes first, then look at what is left.
+        rest = _TOKEN.sub(lambda m: "" if m.group(1) else "  ", template)
+        for match in _NEAR_MISS.finditer(rest):
             name = match.group(1)
             if not name.isdigit():
                 problems.append(
@@ -207,7 +214,9 @@ class SplitTextNode(Node):
         if not config.separator:
             matches = list(re.finditer(r"\s+", text))
         elif config.regex:
-            matches = guarded_finditer("text", compile_pattern("separator", config.separator), text)
+            matches = guarded_finditer(
+                compile_pattern("separator", config.separator), text, pattern_field="separator"
+            )
         else:
             matches = list(re.finditer(re.escape(decode_escapes(config.separator)), text))
         parts: list[str] = []

@@ -222,11 +222,10 @@ def catalogue() -> list[dict[str, Any]]:
 
     entries = []
     for node_class in default_registry():
-        config = node_class.Config.model_construct()
         try:
             config = node_class.Config()
         except Exception:  # a Config with required fields: show ports of the unfilled form
-            pass
+            config = node_class.Config.model_construct()
 
         def ports(items: list[Any]) -> list[dict[str, Any]]:
             return [{"name": p.name, "type": p.type.value, "required": p.required,
@@ -270,8 +269,19 @@ def cmd_nodes(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def has_screen() -> bool:
+    """Whether a window can be shown here (always on macOS and Windows; X11 or Wayland on Linux)."""
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     """Open the Studio."""
+    if args.if_display and not has_screen():
+        print("no screen here, so the Studio was not opened (run `studio gui` on a desktop)",
+              file=sys.stderr)
+        return EXIT_OK
     from studio.gui.app import main as gui_app_main
 
     return gui_app_main([args.flow] if args.flow else [])
@@ -304,6 +314,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     gui = sub.add_parser("gui", help="open the Studio (the desktop editor)")
     gui.add_argument("flow", nargs="?", help="a flow file to open")
+    gui.add_argument("--if-display", action="store_true",
+                     help="open only where a screen exists; otherwise say so and exit 0")
     gui.set_defaults(handler=cmd_gui)
 
     for extension in _extensions():

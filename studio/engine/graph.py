@@ -286,15 +286,20 @@ def _compile(flow: Flow, registry: Registry) -> tuple[CompiledFlow | None, list[
         if wire is not None:
             nodes[edge.source].outgoing.append(wire)
             nodes[edge.target].incoming.append(wire)
+    targets: dict[str, list[str]] = {}
+    for edge in flow.edges:
+        targets.setdefault(edge.target, []).append(edge.target_port)
     position = {spec.id: index for index, spec in enumerate(flow.nodes)}
     order = topological_order(graph, position)
     if order is None:
         problems.append(_cycle_problem(labels, graph))
     for node in nodes.values():
         label = labels[node.id]
+        # Count the file's edges, not only those that checked out, so that a node whose
+        # upstream node is broken is not also reported as unconnected.
         wired: dict[str, int] = {}
-        for wire in node.incoming:
-            wired[wire.target_port] = wired.get(wire.target_port, 0) + 1
+        for port_name in targets.get(node.id, []):
+            wired[port_name] = wired.get(port_name, 0) + 1
         for port in node.inputs.values():
             count = wired.get(port.name, 0)
             if count == 0 and port.required:

@@ -149,6 +149,14 @@ class Inspector(QWidget):
     def _edited(self, name: str, value: Any) -> None:
         if self.doc is None or self.node_id is None:
             return
+        presets = getattr(self.doc.node_class(self.node_id), "presets", None)
+        if name == "preset" and isinstance(presets, dict) and isinstance(presets.get(value), dict):
+            # Picking a preset replaces the settings it carries (the template), as one undo step.
+            config = dict(self.doc.node(self.node_id).config)
+            config.update(presets[value])
+            self.doc.set_config(self.node_id, config)
+            self._load_values()
+            return
         self._applying = True
         try:
             self.doc.set_config_value(self.node_id, name, value)

@@ -368,8 +368,9 @@ class _PinnedHTTPSConnection(_PinnedHTTPConnection):
 
     default_port = 443
 
-    def __init__(self, host: str, port: int, addresses: list[tuple[int, Any]], timeout: float,
-                 context: ssl.SSLContext):
+    def __init__(
+        self, host: str, port: int, addresses: list[tuple[int, Any]], timeout: float, context: ssl.SSLContext
+    ):
         super().__init__(host, port, addresses, timeout)
         self._context = context
 

@@ -303,6 +303,42 @@ def _generate(
         loaded.lock.release()
 
 
+def _in_thread(function: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
+    """Run `function` in its own daemon thread; its outcome arrives as a future on this loop.
+
+    Not the loop's default executor: after a timeout or a cancel we stop waiting at once, and
+    neither `asyncio.run` nor the engine then blocks on shutdown until the C code returns from
+    the token it is computing (it notices `progress.stop` right after).
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[Any] = loop.create_future()
+
+    def settle(result: Any, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+
+    def target() -> None:
+        result: Any = None
+        error: BaseException | None = None
+        try:
+            result = function(*args)
+        except BaseException as exc:
+            error = exc
+        try:
+            loop.call_soon_threadsafe(settle, result, error)
+        except RuntimeError:  # the loop is gone: nobody waits for this outcome any more
+            pass
+
+    threading.Thread(target=target, name="chain-studio-llm", daemon=True).start()
+    # If we give up on the thread, still collect its outcome so nothing is reported as unhandled.
+    future.add_done_callback(lambda f: f.cancelled() or f.exception())
+    return future
+
+
 def default_total_timeout(request: ChatRequest) -> float:
     """The cap over a whole local generation when the request gives none."""
     if request.total_timeout_s is not None:
@@ -339,11 +375,7 @@ async def chat_local(
         kwargs["response_format"] = response_format
 
     progress = _Progress()
-    task = asyncio.ensure_future(
-        asyncio.to_thread(_generate, loaded, kwargs, on_token, progress, deadline)
-    )
-    # If we give up on the thread, still collect its outcome so nothing is reported as unhandled.
-    task.add_done_callback(lambda t: t.cancelled() or t.exception())
+    task = _in_thread(_generate, loaded, kwargs, on_token, progress, deadline)
     try:
         while True:
             done, _ = await asyncio.wait({task}, timeout=_POLL_S)

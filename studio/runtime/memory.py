@@ -143,8 +143,9 @@ class MemoryStore:
         metadata: dict[str, Any] | None = None,
     ) -> int:
         """Append one turn; returns its id (ids grow, so they order a session)."""
-        return self.add_turns(flow_id, session_id, [{"role": role, "content": content, "ts": ts,
-                                                     "metadata": metadata}])[0]
+        return self.add_turns(
+            flow_id, session_id, [{"role": role, "content": content, "ts": ts, "metadata": metadata}]
+        )[0]
 
     def add_turns(self, flow_id: str, session_id: str, turns: list[dict[str, Any]]) -> list[int]:
         """Append several turns in one transaction (a user message and its answer go in together)."""
@@ -159,14 +160,23 @@ class MemoryStore:
             if not isinstance(content, str):
                 content = json.dumps(content, ensure_ascii=False)
             metadata = turn.get("metadata")
-            rows.append((flow_id, session_id, role, content, turn.get("ts") or time.time(),
-                         json.dumps(metadata, ensure_ascii=False) if metadata else None))
+            rows.append(
+                (
+                    flow_id,
+                    session_id,
+                    role,
+                    content,
+                    turn.get("ts") or time.time(),
+                    json.dumps(metadata, ensure_ascii=False) if metadata else None,
+                )
+            )
         ids = []
         with self._connect(write=True) as db:
             for row in rows:
                 cursor = db.execute(
                     "INSERT INTO turns (flow_id, session_id, role, content, ts, metadata) "
-                    "VALUES (?, ?, ?, ?, ?, ?)", row,
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    row,
                 )
                 ids.append(int(cursor.lastrowid or 0))
         return ids
@@ -241,8 +251,14 @@ class MemoryStore:
         with self._connect() as db:
             rows = db.execute(query, params).fetchall()
         return [
-            {"flow_id": r[0], "session_id": r[1], "turns": r[2], "first_ts": r[3], "last_ts": r[4],
-             "has_summary": bool(r[5])}
+            {
+                "flow_id": r[0],
+                "session_id": r[1],
+                "turns": r[2],
+                "first_ts": r[3],
+                "last_ts": r[4],
+                "has_summary": bool(r[5]),
+            }
             for r in rows
         ]
 

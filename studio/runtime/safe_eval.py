@@ -123,16 +123,47 @@ _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
     ast.IsNot: operator.is_not,
 }
 _ALLOWED = (
-    ast.Expression, ast.Constant, ast.Name, ast.Load, ast.BinOp, ast.UnaryOp, ast.BoolOp,
-    ast.Compare, ast.IfExp, ast.Subscript, ast.Slice, ast.List, ast.Tuple, ast.Dict, ast.Call,
-    ast.Attribute, ast.And, ast.Or, *_BINARY, *_UNARY, *_COMPARE,
+    ast.Expression,
+    ast.Constant,
+    ast.Name,
+    ast.Load,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.BoolOp,
+    ast.Compare,
+    ast.IfExp,
+    ast.Subscript,
+    ast.Slice,
+    ast.List,
+    ast.Tuple,
+    ast.Dict,
+    ast.Call,
+    ast.Attribute,
+    ast.And,
+    ast.Or,
+    *_BINARY,
+    *_UNARY,
+    *_COMPARE,
 )
 _DESCRIBE = {
-    ast.Lambda: "lambda", ast.ListComp: "comprehensions", ast.SetComp: "comprehensions",
-    ast.DictComp: "comprehensions", ast.GeneratorExp: "comprehensions", ast.NamedExpr: ":=",
-    ast.JoinedStr: "f-strings", ast.Await: "await", ast.Yield: "yield", ast.Starred: "*args",
-    ast.BitXor: "^ (write ** for powers)", ast.BitAnd: "&", ast.BitOr: "|", ast.LShift: "<<",
-    ast.RShift: ">>", ast.Invert: "~", ast.MatMult: "@", ast.Set: "set literals",
+    ast.Lambda: "lambda",
+    ast.ListComp: "comprehensions",
+    ast.SetComp: "comprehensions",
+    ast.DictComp: "comprehensions",
+    ast.GeneratorExp: "comprehensions",
+    ast.NamedExpr: ":=",
+    ast.JoinedStr: "f-strings",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.Starred: "*args",
+    ast.BitXor: "^ (write ** for powers)",
+    ast.BitAnd: "&",
+    ast.BitOr: "|",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.Invert: "~",
+    ast.MatMult: "@",
+    ast.Set: "set literals",
 }
 
 
@@ -260,16 +291,25 @@ def _safe_pow(base: Any, exponent: Any) -> Any:
     if isinstance(base, int | float) and isinstance(exponent, int | float):
         if abs(exponent) > MAX_EXPONENT and abs(base) not in (0, 1):
             raise ExpressionError(f"the exponent {exponent} is too large (at most {MAX_EXPONENT})")
-        if (isinstance(base, int) and isinstance(exponent, int) and exponent > 0 and abs(base) > 1
-                and base.bit_length() * exponent > MAX_INT_BITS):
+        if (
+            isinstance(base, int)
+            and isinstance(exponent, int)
+            and exponent > 0
+            and abs(base) > 1
+            and base.bit_length() * exponent > MAX_INT_BITS
+        ):
             raise ExpressionError(f"{base} ** {exponent} is too large (more than {MAX_INT_BITS} bits)")
     return operator.pow(base, exponent)
 
 
 def _safe_mul(left: Any, right: Any) -> Any:
     for seq, count in ((left, right), (right, left)):
-        if (isinstance(seq, str | list | tuple) and isinstance(count, int) and not isinstance(count, bool)
-                and len(seq) * max(count, 0) > MAX_LENGTH):
+        if (
+            isinstance(seq, str | list | tuple)
+            and isinstance(count, int)
+            and not isinstance(count, bool)
+            and len(seq) * max(count, 0) > MAX_LENGTH
+        ):
             raise ExpressionError(f"repeating that would make more than {MAX_LENGTH} items or characters")
     return operator.mul(left, right)
 
@@ -354,8 +394,10 @@ class _Evaluator:
         if not isinstance(container, str | list | tuple | dict):
             raise ExpressionError(f"cannot index a {type(container).__name__}{_where(node)}")
         if isinstance(node.slice, ast.Slice):
-            parts = [self.visit(p) if p is not None else None
-                     for p in (node.slice.lower, node.slice.upper, node.slice.step)]
+            parts = [
+                self.visit(p) if p is not None else None
+                for p in (node.slice.lower, node.slice.upper, node.slice.step)
+            ]
             return container[slice(*parts)]  # type: ignore[index]
         key = self.visit(node.slice)
         if isinstance(container, dict) and key not in container:
@@ -370,8 +412,9 @@ class _Evaluator:
         return tuple(self.visit(item) for item in node.elts)
 
     def _Dict(self, node: ast.Dict) -> Any:
-        return {self.visit(k): self.visit(v) for k, v in zip(node.keys, node.values, strict=True)
-                if k is not None}
+        return {
+            self.visit(k): self.visit(v) for k, v in zip(node.keys, node.values, strict=True) if k is not None
+        }
 
     def _Call(self, node: ast.Call) -> Any:
         args = [self.visit(arg) for arg in node.args]
@@ -418,7 +461,7 @@ def prepare_calculation(text: str) -> str:
         elif char in ")]" and depth > 0:
             depth -= 1
             if depth == 0:
-                out.append(text[start:index + 1])
+                out.append(text[start : index + 1])
                 start = index + 1
     tail = text[start:]
     out.append(tail if depth else _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), tail))

@@ -69,13 +69,18 @@ class CodeResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (what the code tool node returns)."""
         return {
-            "ok": self.ok, "result": self.result, "stdout": self.stdout, "stderr": self.stderr,
-            "error": self.error, "exit_code": self.exit_code, "duration_s": round(self.duration_s, 3),
+            "ok": self.ok,
+            "result": self.result,
+            "stdout": self.stdout,
+            "stderr": self.stderr,
+            "error": self.error,
+            "exit_code": self.exit_code,
+            "duration_s": round(self.duration_s, 3),
         }
 
 
 # Runs first in the child, before any user code. Kept free of non-stdlib imports (-S).
-_BOOTSTRAP = r'''
+_BOOTSTRAP = r"""
 import json, os, sys
 
 def _isolate_network():
@@ -213,7 +218,7 @@ def _main():
     out.close()
 
 _main()
-'''
+"""
 
 
 def _interpreter() -> str:
@@ -236,8 +241,13 @@ def _stdlib_roots(interpreter: str) -> tuple[str, ...]:
         paths = sysconfig.get_paths()
         return tuple(sorted({os.path.dirname(os.__file__), paths["stdlib"], paths["platstdlib"]}))
     try:
-        probe = subprocess.run([interpreter, "-I", "-S", "-c", _ROOTS_PROBE], capture_output=True,
-                               timeout=30, check=True, env={"PATH": "/usr/bin:/bin"})
+        probe = subprocess.run(
+            [interpreter, "-I", "-S", "-c", _ROOTS_PROBE],
+            capture_output=True,
+            timeout=30,
+            check=True,
+            env={"PATH": "/usr/bin:/bin"},
+        )
         return tuple(json.loads(probe.stdout))
     except (OSError, subprocess.SubprocessError, ValueError) as exc:
         raise SandboxError(f"cannot use {interpreter!r} as the sandbox interpreter: {exc}") from None
@@ -292,14 +302,22 @@ def run_code(
     drop = os.geteuid() == 0 and _others_can_use([interpreter, *read_roots])
     workdir = tempfile.mkdtemp(prefix="studio-code-")
     settings = {
-        "memory_mb": int(memory_mb), "cpu_s": max(1, int(cpu_s)), "fsize_mb": int(fsize_mb),
-        "allow_network": bool(allow_network), "drop_to": NOBODY if drop else None,
+        "memory_mb": int(memory_mb),
+        "cpu_s": max(1, int(cpu_s)),
+        "fsize_mb": int(fsize_mb),
+        "allow_network": bool(allow_network),
+        "drop_to": NOBODY if drop else None,
         "read_roots": read_roots,
     }
     if drop:
         os.chown(workdir, NOBODY, NOBODY)
-    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": workdir,
-           "TMPDIR": workdir}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "HOME": workdir,
+        "TMPDIR": workdir,
+    }
     started = time.monotonic()
     read_fd, write_fd = os.pipe()
     try:
@@ -309,8 +327,13 @@ def run_code(
             try:
                 process = subprocess.Popen(
                     [interpreter, "-I", "-S", "-B", "-c", _BOOTSTRAP, str(write_fd), json.dumps(settings)],
-                    stdin=stdin_file, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                    pass_fds=(write_fd,), cwd=workdir, env=env, start_new_session=True,
+                    stdin=stdin_file,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    pass_fds=(write_fd,),
+                    cwd=workdir,
+                    env=env,
+                    start_new_session=True,
                 )
             except OSError as exc:
                 raise SandboxError(f"cannot start the Python interpreter {interpreter!r}: {exc}") from None
@@ -374,8 +397,14 @@ def _collect(
     stdout = _decode(bytes(buffers["stdout"]), dropped["stdout"])
     stderr = _decode(bytes(buffers["stderr"]), dropped["stderr"])
     code = process.returncode
-    base = CodeResult(ok=False, stdout=stdout, stderr=stderr, exit_code=code, duration_s=duration,
-                      network_isolation="allowed" if settings["allow_network"] else "")
+    base = CodeResult(
+        ok=False,
+        stdout=stdout,
+        stderr=stderr,
+        exit_code=code,
+        duration_s=duration,
+        network_isolation="allowed" if settings["allow_network"] else "",
+    )
     if timed_out:
         base.error = f"the code ran past its time limit of {timeout_s:g} s and was stopped"
         return base

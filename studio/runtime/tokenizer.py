@@ -140,6 +140,28 @@ def _longest(fits: Any, length: int) -> int:
     return low
 
 
+_WORD_SLACK = 40  # characters we give up to avoid cutting a word in half
+
+
+def _cut_back(text: str, n: int) -> int:
+    """Move a cut at `n` (keeping text[:n]) back to the previous space if it splits a word."""
+    if 0 < n < len(text) and not text[n].isspace() and not text[n - 1].isspace():
+        space = max(text.rfind(" ", n - _WORD_SLACK, n), text.rfind("\n", n - _WORD_SLACK, n))
+        if space > 0:
+            return space
+    return n
+
+
+def _cut_forward(text: str, start: int) -> int:
+    """Move a cut at `start` (keeping text[start:]) forward past a split word."""
+    if 0 < start < len(text) and not text[start].isspace() and not text[start - 1].isspace():
+        candidates = [i for i in (text.find(" ", start, start + _WORD_SLACK),
+                                  text.find("\n", start, start + _WORD_SLACK)) if i >= 0]
+        if candidates:
+            return min(candidates) + 1
+    return start
+
+
 def trim_text_to_tokens(model: str, text: str, max_tokens: int, keep: Keep = "start") -> str:
     """Cut `text` to at most `max_tokens` tokens for `model`.
 
@@ -154,21 +176,21 @@ def trim_text_to_tokens(model: str, text: str, max_tokens: int, keep: Keep = "st
         return text
     if keep == "start":
         n = _longest(lambda n: count_tokens(model, text[:n]) <= max_tokens, len(text))
-        return text[:n]
+        return text[: _cut_back(text, n)]
     if keep == "end":
         n = _longest(lambda n: count_tokens(model, text[len(text) - n :]) <= max_tokens, len(text))
-        return text[len(text) - n :]
+        return text[_cut_forward(text, len(text) - n) :]
     budget = max_tokens - count_tokens(model, ELLIPSIS)
     if budget <= 1:
         return trim_text_to_tokens(model, text, max_tokens, "start")
     head_budget = (budget + 1) // 2
     head_len = _longest(lambda n: count_tokens(model, text[:n]) <= head_budget, len(text))
-    head = text[:head_len]
-    rest = text[head_len:]
+    head = text[: _cut_back(text, head_len)]
+    rest = text[len(head) :]
 
     def tail_fits(n: int) -> bool:
         candidate = head + ELLIPSIS + rest[len(rest) - n :]
         return count_tokens(model, candidate) <= max_tokens
 
     tail_len = _longest(tail_fits, len(rest))
-    return head + ELLIPSIS + rest[len(rest) - tail_len :]
+    return head + ELLIPSIS + rest[_cut_forward(rest, len(rest) - tail_len) :]

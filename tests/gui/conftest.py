@@ -1,12 +1,11 @@
-"""GUI tests run offscreen with a private data folder; Qt is configured before it is imported."""
+"""GUI tests run offscreen (tests/conftest.py sets QT_QPA_PLATFORM before Qt is imported) with a
+private data folder per test."""
 
 from __future__ import annotations
 
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-os.environ.setdefault("CHAIN_STUDIO_NO_KEYRING", "1")
 
 import pytest
 
@@ -14,15 +13,21 @@ from studio.engine.registry import Registry
 from tests.gui import fake_nodes
 
 
-@pytest.fixture(autouse=True)
-def studio_home(tmp_path, monkeypatch):
-    """Each test gets its own data folder (autosaves, settings, runs)."""
-    home = tmp_path / "home"
-    monkeypatch.setenv("CHAIN_STUDIO_HOME", str(home))
-    return home
-
-
 @pytest.fixture
 def registry() -> Registry:
     """A small registry of test node types with every kind of port and setting."""
     return Registry.of(fake_nodes.ALL)
+
+
+@pytest.fixture
+def window(qtbot, registry):
+    """A main window on the test registry; unsaved-changes prompts answer 'discard'."""
+    from studio.gui.main_window import MainWindow
+
+    win = MainWindow(registry, autosave_enabled=False)
+    win.ask_unsaved = lambda tab: "discard"  # type: ignore[method-assign]
+    qtbot.addWidget(win)
+    win.resize(1300, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    return win

@@ -126,7 +126,9 @@ def test_html_keeps_headings_and_drops_scripts(tmp_path: Path) -> None:
 
 def test_json_path_and_csv_column_or_template(tmp_path: Path) -> None:
     (tmp_path / "faq.json").write_text(
-        json.dumps({"items": [{"q": "Reset?", "a": "Hold the button."}, {"q": "Warranty?", "a": "Two years."}]}),
+        json.dumps(
+            {"items": [{"q": "Reset?", "a": "Hold the button."}, {"q": "Warranty?", "a": "Two years."}]}
+        ),
         encoding="utf-8",
     )
     docs = list(load_json(tmp_path / "faq.json", text_path="items[*].a"))
@@ -138,8 +140,13 @@ def test_json_path_and_csv_column_or_template(tmp_path: Path) -> None:
     with pytest.raises(DocumentError, match=r"bad\.json: invalid JSON at line 1"):
         list(load_json(tmp_path / "bad.json"))
 
-    (tmp_path / "faq.csv").write_text("q,a\nReset?,Hold the button.\nWarranty?,Two years.\n", encoding="utf-8")
-    assert [d["text"] for d in load_csv(tmp_path / "faq.csv", column="a")] == ["Hold the button.", "Two years."]
+    (tmp_path / "faq.csv").write_text(
+        "q,a\nReset?,Hold the button.\nWarranty?,Two years.\n", encoding="utf-8"
+    )
+    assert [d["text"] for d in load_csv(tmp_path / "faq.csv", column="a")] == [
+        "Hold the button.",
+        "Two years.",
+    ]
     rows = list(load_csv(tmp_path / "faq.csv", template="Q: {q}\nA: {a}"))
     assert rows[0]["text"] == "Q: Reset?\nA: Hold the button." and rows[0]["metadata"]["row"] == 1
     with pytest.raises(DocumentError, match=r"no column 'answer' \(columns: q, a\)"):

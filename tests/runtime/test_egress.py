@@ -12,10 +12,10 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from studio.runtime import egress
 from studio.runtime.egress import (
     EgressDenied,
     EgressError,
@@ -63,8 +63,9 @@ Handler = Callable[[http.server.BaseHTTPRequestHandler], None]
 class Server:
     """A loopback HTTP server whose replies come from a per-path handler table."""
 
-    def __init__(self, routes: dict[str, Handler], host: str = "127.0.0.1",
-                 context: ssl.SSLContext | None = None):
+    def __init__(
+        self, routes: dict[str, Handler], host: str = "127.0.0.1", context: ssl.SSLContext | None = None
+    ):
         self.requests: list[tuple[str, str, dict[str, str], bytes]] = []
         outer = self
 
@@ -96,8 +97,12 @@ def _not_found(handler: http.server.BaseHTTPRequestHandler) -> None:
     reply(handler, 404, b"missing")
 
 
-def reply(handler: http.server.BaseHTTPRequestHandler, status: int, body: bytes = b"",
-          headers: dict[str, str] | None = None) -> None:
+def reply(
+    handler: http.server.BaseHTTPRequestHandler,
+    status: int,
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+) -> None:
     handler.send_response(status)
     for key, value in (headers or {}).items():
         handler.send_header(key, value)
@@ -128,7 +133,7 @@ def no_sockets(monkeypatch: pytest.MonkeyPatch) -> list[object]:
         created.append(args)
         raise AssertionError("egress opened a socket for a refused target")
 
-    monkeypatch.setattr(egress.socket, "socket", forbidden)
+    monkeypatch.setattr(socket, "socket", forbidden)
     return created
 
 
@@ -149,9 +154,7 @@ def no_sockets(monkeypatch: pytest.MonkeyPatch) -> list[object]:
         "https://127.0.0.1:{port}/",
     ],
 )
-def test_loopback_in_any_spelling_is_refused_with_zero_connections(
-    listener: Listener, template: str
-) -> None:
+def test_loopback_in_any_spelling_is_refused_with_zero_connections(listener: Listener, template: str) -> None:
     url = template.format(port=listener.port)
     with pytest.raises(EgressDenied) as caught:
         fetch("GET", url, timeout_s=2)
@@ -207,8 +210,15 @@ def test_metadata_address_stays_refused_even_with_allow_private(no_sockets: list
 
 
 @pytest.mark.parametrize(
-    "url", ["ftp://example.com/", "file:///etc/passwd", "gopher://x/", "http://user:pw@example.com/",
-            "http://exa mple.com/", "http:///nohost"],
+    "url",
+    [
+        "ftp://example.com/",
+        "file:///etc/passwd",
+        "gopher://x/",
+        "http://user:pw@example.com/",
+        "http://exa mple.com/",
+        "http:///nohost",
+    ],
 )
 def test_bad_schemes_and_urls_are_refused(no_sockets: list[object], url: str) -> None:
     with pytest.raises(EgressDenied):
@@ -225,7 +235,7 @@ def test_a_name_resolving_to_public_and_private_addresses_is_refused(
             (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.7", port)),
         ]
 
-    monkeypatch.setattr(egress.socket, "getaddrinfo", fake_getaddrinfo)
+    monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
     with pytest.raises(EgressDenied, match=r"mixed\.test \(10\.0\.0\.7\)"):
         fetch("GET", "http://mixed.test/", timeout_s=2)
     assert no_sockets == []
@@ -265,9 +275,12 @@ def test_allowed_redirects_are_followed_and_credentials_dropped_across_origins()
         }
         with serve(routes) as first:
             response = fetch(
-                "POST", f"http://127.0.0.1:{first.port}/start", body=b"x",
+                "POST",
+                f"http://127.0.0.1:{first.port}/start",
+                body=b"x",
                 headers={"Authorization": "Bearer t0ken", "X-Keep": "1"},
-                allow_hosts=["127.0.0.1"], timeout_s=3,
+                allow_hosts=["127.0.0.1"],
+                timeout_s=3,
             )
             assert first.requests[0][0] == "POST"
             assert first.requests[1][0] == "GET"  # a 301 after POST becomes GET, like browsers
@@ -291,8 +304,13 @@ def test_redirect_loop_stops_after_five_hops() -> None:
 
 def test_redirects_can_be_returned_instead_of_followed() -> None:
     with serve({"/r": redirect_to("http://10.0.0.1/")}) as server:
-        response = fetch("GET", f"http://127.0.0.1:{server.port}/r", allow_private=True,
-                         follow_redirects=False, timeout_s=3)
+        response = fetch(
+            "GET",
+            f"http://127.0.0.1:{server.port}/r",
+            allow_private=True,
+            follow_redirects=False,
+            timeout_s=3,
+        )
     assert response.status == 302
     assert response.headers["location"] == "http://10.0.0.1/"
 
@@ -309,8 +327,14 @@ def test_allowed_request_returns_status_headers_and_body() -> None:
 
     with serve({"/echo": echo}) as server:
         holder.append(server)
-        response = fetch("POST", f"http://127.0.0.1:{server.port}/echo?q=1", body="hello",
-                         headers={"Content-Type": "text/plain"}, allow_private=True, timeout_s=3)
+        response = fetch(
+            "POST",
+            f"http://127.0.0.1:{server.port}/echo?q=1",
+            body="hello",
+            headers={"Content-Type": "text/plain"},
+            allow_private=True,
+            timeout_s=3,
+        )
     assert response.status == 201
     assert response.ok
     assert response.headers["content-type"].startswith("application/json")
@@ -330,8 +354,13 @@ def test_response_over_the_size_limit_is_refused() -> None:
     with serve({"/big": big, "/unsized": big_unsized}) as server:
         for path in ("/big", "/unsized"):
             with pytest.raises(ResponseTooLarge, match="1000-byte limit"):
-                fetch("GET", f"http://127.0.0.1:{server.port}{path}", max_bytes=1000,
-                      allow_private=True, timeout_s=3)
+                fetch(
+                    "GET",
+                    f"http://127.0.0.1:{server.port}{path}",
+                    max_bytes=1000,
+                    allow_private=True,
+                    timeout_s=3,
+                )
 
 
 def test_slow_server_hits_the_time_limit() -> None:
@@ -350,8 +379,13 @@ def test_slow_server_hits_the_time_limit() -> None:
 def test_header_injection_is_an_error_not_a_request() -> None:
     with serve({"/": lambda h: reply(h, 200, b"ok")}) as server:
         with pytest.raises(EgressError):
-            fetch("GET", f"http://127.0.0.1:{server.port}/", headers={"X-A": "1\r\nX-B: 2"},
-                  allow_private=True, timeout_s=3)
+            fetch(
+                "GET",
+                f"http://127.0.0.1:{server.port}/",
+                headers={"X-A": "1\r\nX-B: 2"},
+                allow_private=True,
+                timeout_s=3,
+            )
         assert server.requests == []
 
 
@@ -359,14 +393,15 @@ def test_host_is_resolved_once_and_the_checked_address_is_used(monkeypatch: pyte
     calls: list[str] = []
     real = socket.getaddrinfo
 
-    def counting(host: str, port: int, *args: object, **kwargs: object) -> list[object]:
+    def counting(host: str, port: int, *args: Any, **kwargs: Any) -> list[Any]:
         calls.append(host)
         return real("127.0.0.1", port, *args, **kwargs)  # type: ignore[arg-type]
 
     with serve({"/": lambda h: reply(h, 200, b"pinned")}) as server:
-        monkeypatch.setattr(egress.socket, "getaddrinfo", counting)
-        response = fetch("GET", f"http://pinned.test:{server.port}/", allow_hosts=["pinned.test"],
-                         timeout_s=3)
+        monkeypatch.setattr(socket, "getaddrinfo", counting)
+        response = fetch(
+            "GET", f"http://pinned.test:{server.port}/", allow_hosts=["pinned.test"], timeout_s=3
+        )
     assert response.body == b"pinned"
     assert calls == ["pinned.test"]
     assert server.requests[0][2]["Host"] == f"pinned.test:{server.port}"
@@ -388,10 +423,26 @@ def test_parse_ipv4_legacy_spellings() -> None:
 def _make_cert(tmp_path: Path, name: str) -> tuple[Path, Path]:
     cert, key = tmp_path / f"{name}.crt", tmp_path / f"{name}.key"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", f"/CN={name}", "-addext", f"subjectAltName=DNS:{name}",
-         "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            f"/CN={name}",
+            "-addext",
+            f"subjectAltName=DNS:{name}",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
     )
     return cert, key
 
@@ -406,14 +457,25 @@ def test_https_verifies_the_url_host_name_while_connecting_to_the_resolved_ip(
     client_context = ssl.create_default_context(cafile=str(cert))
     real = socket.getaddrinfo
     monkeypatch.setattr(
-        egress.socket, "getaddrinfo",
+        socket,
+        "getaddrinfo",
         lambda host, port, *a, **k: real("127.0.0.1", port, *a, **k),
     )
     with serve({"/": lambda h: reply(h, 200, b"tls ok")}, context=server_context) as server:
-        response = fetch("GET", f"https://secure.test:{server.port}/", allow_hosts=["secure.test"],
-                         ssl_context=client_context, timeout_s=3)
+        response = fetch(
+            "GET",
+            f"https://secure.test:{server.port}/",
+            allow_hosts=["secure.test"],
+            ssl_context=client_context,
+            timeout_s=3,
+        )
         assert response.body == b"tls ok"
         # The same server under another name fails verification: the URL host is what is checked.
         with pytest.raises(EgressError, match="TLS"):
-            fetch("GET", f"https://other.test:{server.port}/", allow_hosts=["other.test"],
-                  ssl_context=client_context, timeout_s=3)
+            fetch(
+                "GET",
+                f"https://other.test:{server.port}/",
+                allow_hosts=["other.test"],
+                ssl_context=client_context,
+                timeout_s=3,
+            )

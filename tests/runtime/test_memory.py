@@ -16,10 +16,14 @@ def test_turns_survive_a_restart_and_come_back_in_order(tmp_path: Path) -> None:
     path = tmp_path / "memory.sqlite"
     store = MemoryStore(path)
     store.add_turn("flow-a", "alice", "user", "Hi, I'm Alice")
-    store.add_turns("flow-a", "alice", [
-        {"role": "assistant", "content": "Hello Alice!"},
-        {"role": "user", "content": "What's my name?"},
-    ])
+    store.add_turns(
+        "flow-a",
+        "alice",
+        [
+            {"role": "assistant", "content": "Hello Alice!"},
+            {"role": "user", "content": "What's my name?"},
+        ],
+    )
     store.add_turn("flow-a", "bob", "user", "I'm Bob")
     reopened = MemoryStore(path)
     assert reopened.messages("flow-a", "alice") == [
@@ -28,7 +32,8 @@ def test_turns_survive_a_restart_and_come_back_in_order(tmp_path: Path) -> None:
         {"role": "user", "content": "What's my name?"},
     ]
     assert [t["content"] for t in reopened.turns("flow-a", "alice", last=2)] == [
-        "Hello Alice!", "What's my name?",
+        "Hello Alice!",
+        "What's my name?",
     ]
     assert reopened.messages("flow-a", "bob") == [{"role": "user", "content": "I'm Bob"}]
     assert reopened.messages("flow-b", "alice") == []  # sessions are per flow
@@ -65,7 +70,8 @@ def test_sessions_are_listed_exported_and_cleared(tmp_path: Path) -> None:
     store.set_summary("f", "alice", "short", covered_up_to=1)
     listed = store.sessions("f")
     assert [(s["session_id"], s["turns"], s["has_summary"]) for s in listed] == [
-        ("bob", 1, False), ("alice", 2, True),
+        ("bob", 1, False),
+        ("alice", 2, True),
     ]
     assert len(store.sessions()) == 3
     exported = store.export("f", "alice")

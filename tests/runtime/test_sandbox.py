@@ -6,6 +6,7 @@ import os
 import shutil
 import socket
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,8 +31,7 @@ def _leftover_children() -> list[int]:
 
 def test_a_normal_computation_returns_its_result_and_output() -> None:
     code = (
-        "import math, json\nprint('working on', name)\n"
-        "result = {'area': math.pi * r ** 2, 'n': inputs['r']}"
+        "import math, json\nprint('working on', name)\nresult = {'area': math.pi * r ** 2, 'n': inputs['r']}"
     )
     outcome = run_code(code, inputs={"r": 2, "name": "circle"}, timeout_s=5)
     assert outcome.ok, outcome.error
@@ -131,11 +131,13 @@ def test_the_environment_holds_no_secrets(monkeypatch: pytest.MonkeyPatch) -> No
     assert {k for k in outcome.result if k.isupper()} <= {"PATH", "LANG", "LC_ALL", "HOME", "TMPDIR"}
 
 
-CONNECT = "import socket\ns = socket.create_connection(('127.0.0.1', {port}), timeout=1)\nresult = 'connected'"
+CONNECT = (
+    "import socket\ns = socket.create_connection(('127.0.0.1', {port}), timeout=1)\nresult = 'connected'"
+)
 
 
 @pytest.fixture
-def tcp_listener() -> tuple[socket.socket, int]:
+def tcp_listener() -> Iterator[tuple[socket.socket, int]]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     sock.listen(8)
@@ -232,8 +234,10 @@ def test_inputs_that_are_not_json_are_a_sandbox_error() -> None:
         run_code("result = 1", inputs={"x": object()})
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("python3.11", path="/usr/bin") is None,
-                    reason="needs root and a system interpreter readable by others")
+@pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("python3.11", path="/usr/bin") is None,
+    reason="needs root and a system interpreter readable by others",
+)
 def test_as_root_the_code_runs_as_nobody_when_the_interpreter_allows() -> None:
     code = "import os\nresult = [os.getuid(), os.getgid()]"
     outcome = run_code(code, python="/usr/bin/python3.11", timeout_s=5)
