@@ -50,7 +50,8 @@ def measure(label: str, flow_factory, node_type: str, *, cache: bool, record: bo
 def main() -> None:
     print(f"engine overhead, 1,000 nodes, median of {REPEATS} runs (target < {TARGET_US:.0f} us/node)")
     for shape, factory in (("chain", chain), ("random DAG", random_dag)):
-        measure(f"{shape}: inline nodes, no cache, no record", factory, "bench.step", cache=False, record=False)
+        measure(f"{shape}: inline nodes, no cache, no record", factory, "bench.step", cache=False,
+                record=False)
         measure(f"{shape}: inline nodes, disk cache + run record", factory, "bench.step", cache=True,
                 record=True)
         measure(f"{shape}: worker-thread nodes, no cache, no record", factory, "bench.thread_step",

@@ -233,6 +233,15 @@ class HybridRetrieverNode(_Retriever):
 
     class Config(_Retriever.Config):
         rrf_k: int = setting(60, ge=1, advanced=True, description="RRF constant: score = Σ 1/(rrf_k + rank).")
+        vector_weight: float | None = setting(
+            None,
+            ge=0.0,
+            advanced=True,
+            description=(
+                "Weight of the vector ranking against the full-text ranking (1 = equal). Empty: 1, "
+                "but 0 for Chinese queries when the model is the built-in English-only one."
+            ),
+        )
         candidates: int = setting(20, ge=1, advanced=True, description="Results taken from each search.")
 
     def search(self, kb: KnowledgeBase, query: str, ctx: RunContext) -> SearchResult:
@@ -244,6 +253,7 @@ class HybridRetrieverNode(_Retriever):
             config.k,
             filter=config.filter,
             rrf_k=config.rrf_k,
+            vector_weight=config.vector_weight,
             candidates=max(config.candidates, config.k),
         )
 

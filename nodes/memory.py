@@ -26,7 +26,9 @@ DEFAULT_SUMMARY_PROMPT = (
 
 class _MemoryConfig(NodeConfig):
     session_id: str = setting(
-        "", description="Session to use when the host does not give one (studio chat --session).", advanced=True
+        "",
+        description="Session to use when the host does not give one (studio chat --session).",
+        advanced=True,
     )
     memory_key: str = setting(
         "", description="Which conversations to share; empty = this flow's own.", advanced=True
@@ -105,7 +107,9 @@ class BufferMemory(Node):
         config: BufferMemory.Config = self.config  # type: ignore[assignment]
         flow_key, session = session_of(config, ctx)
         try:
-            history = store_of(ctx).messages(flow_key, session, last=config.max_turns) if config.max_turns else []
+            history = (
+                store_of(ctx).messages(flow_key, session, last=config.max_turns) if config.max_turns else []
+            )
         except MemoryStoreError as exc:
             raise NodeError(str(exc)) from None
         if config.max_tokens:
@@ -163,11 +167,15 @@ class SummaryMemory(Node):
     )
 
     class Config(_MemoryConfig):
-        model: str = setting("local/smollm2-135m-instruct", widget="model", description="Model that writes the summary.")
+        model: str = setting(
+            "local/smollm2-135m-instruct", widget="model", description="Model that writes the summary."
+        )
         keep_recent: int = setting(6, ge=0, le=1000, description="Turns kept word for word.")
         fold_every: int = setting(4, ge=1, le=1000, description="Fold once this many older turns wait.")
         max_tokens: int = setting(200, ge=16, le=4096, description="Longest summary, in tokens.")
-        prompt: str = setting(DEFAULT_SUMMARY_PROMPT, multiline=True, description="Instructions for the summary.")
+        prompt: str = setting(
+            DEFAULT_SUMMARY_PROMPT, multiline=True, description="Instructions for the summary."
+        )
 
     async def _fold(self, summary: str, turns: list[dict[str, Any]], ctx: RunContext) -> str:
         from studio.runtime.llm import ChatRequest, LLMError, chat
@@ -182,7 +190,9 @@ class SummaryMemory(Node):
                 {"role": "system", "content": config.prompt},
                 {
                     "role": "user",
-                    "content": f"Summary so far:\n{summary or '(none)'}\n\nNew turns:\n{transcript}\n\nNew summary:",
+                    "content": (
+                        f"Summary so far:\n{summary or '(none)'}\n\nNew turns:\n{transcript}\n\nNew summary:"
+                    ),
                 },
             ],
         )

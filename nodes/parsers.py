@@ -18,14 +18,8 @@ from studio.engine.context import RunContext
 from studio.engine.errors import NodeError
 from studio.engine.node import Node, NodeConfig, Port, PortType, setting
 
-__all__ = [
-    "JsonParserNode",
-    "ListParserNode",
-    "RegexExtractNode",
-    "compile_pattern",
-    "parse_json_text",
-    "parse_list",
-]
+__all__ = ["JsonParserNode", "ListParserNode", "RegexExtractNode", "compile_pattern",
+           "parse_json_text", "parse_list"]
 
 # A regex runs on at most this many characters, and for at most this long (with the `regex`
 # module; stdlib `re` cannot be interrupted, so the length cap is then the only guard).
@@ -46,19 +40,15 @@ def snippet(text: str, start: int = 0, width: int = 60) -> str:
 # --------------------------------------------------------------------------------------- JSON
 
 
+_STRINGS = {
+    q: re.compile(rf"{q}[^{q}\\]*(?:\\.[^{q}\\]*)*{q}", re.DOTALL) for q in ("'", '"')
+}
+
+
 def _string_end(text: str, start: int) -> int:
     """Index just past the string literal opening at `start` (or len(text) when unterminated)."""
-    quote = text[start]
-    i = start + 1
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == quote:
-            return i + 1
-        i += 1
-    return len(text)
+    match = _STRINGS[text[start]].match(text, start)
+    return match.end() if match else len(text)
 
 
 def _balanced_end(text: str, start: int) -> int | None:
@@ -100,6 +90,9 @@ def _single_to_double(body: str) -> str:
 
 _PYTHON_WORDS = {"True": "true", "False": "false", "None": "null"}
 _WORD = re.compile(r"[A-Za-z_$][\w$]*")
+_CLOSER_AHEAD = re.compile(r"\s*[}\]]")
+_COLON_AHEAD = re.compile(r"\s*:")
+_PLAIN = re.compile(r"[^\"'/,A-Za-z_$]+")
 
 
 def repair_json(text: str) -> str:
@@ -130,8 +123,7 @@ def repair_json(text: str) -> str:
             close = text.find("*/", i + 2)
             i = n if close < 0 else close + 2
         elif char == ",":
-            rest = text[i + 1 :].lstrip()
-            if not rest[:1] or rest[0] not in "}]":
+            if not _CLOSER_AHEAD.match(text, i + 1):
                 out.append(char)
             i += 1
         elif char.isalpha() or char in "_$":
@@ -140,14 +132,16 @@ def repair_json(text: str) -> str:
             end = i + len(token)
             if token in _PYTHON_WORDS:
                 out.append(_PYTHON_WORDS[token])
-            elif text[end:].lstrip().startswith(":") and token not in ("true", "false", "null"):
+            elif _COLON_AHEAD.match(text, end) and token not in ("true", "false", "null"):
                 out.append(json.dumps(token))
             else:
                 out.append(token)
             i = end
         else:
-            out.append(char)
-            i += 1
+            plain = _PLAIN.match(text, i)  # copy a run of ordinary characters in one go
+            end = plain.end() if plain else i + 1
+            out.append(text[i:end])
+            i = end
     return "".join(out)
 
 
@@ -184,20 +178,24 @@ def parse_json_text(text: str) -> Any:
         return _loads(stripped)
     except ValueError:
         pass
-    first_error: str | None = None
+    first_error: tuple[str, Exception] | None = None
     for _, candidate in _candidates(stripped):
-        for attempt in (candidate, repair_json(candidate)):
-            try:
-                return _loads(attempt)
-            except json.JSONDecodeError as error:
-                if first_error is None:
-                    first_error = _describe(attempt, error)
-            except ValueError as error:
-                if first_error is None:
-                    first_error = str(error)
+        try:
+            return _loads(candidate)
+        except ValueError:
+            pass
+        repaired = repair_json(candidate)
+        try:
+            return _loads(repaired)
+        except ValueError as error:
+            # Report the first candidate's problem as it stands after repair: what is left.
+            first_error = first_error or (repaired, error)
     if first_error is None:
         raise ValueError(f"no JSON object or array found in: {snippet(stripped)!r}")
-    raise ValueError(first_error)
+    attempt, error = first_error
+    if isinstance(error, json.JSONDecodeError):
+        raise ValueError(_describe(attempt, error))
+    raise ValueError(str(error))
 
 
 def _describe(attempt: str, error: json.JSONDecodeError) -> str:
@@ -341,7 +339,7 @@ class JsonParserNode(Node):
         Port("json", PortType.JSON, "The parsed value (null when parsing failed and not strict)"),
         Port("error", PortType.TEXT, "What was wrong, or empty"),
     )
-    run_in_thread = False
+    run_in_thread = True  # repairing a large, broken reply can take a while
 
     @classmethod
     def check(cls, config: NodeConfig) -> list[str]:
@@ -371,7 +369,7 @@ class JsonParserNode(Node):
         return {"json": None, "error": message}
 
     def _validated(self, value: Any) -> dict[str, Any]:
-        schema = self.config.schema  # type: ignore[attr-defined]
+        schema: dict[str, Any] | None = getattr(self.config, "schema", None)
         if schema is not None:
             errors = schema_errors(value, schema)
             if errors:
@@ -534,22 +532,23 @@ def _clean(item: str) -> str:
 def parse_list(text: str) -> list[str]:
     """Items of a bulleted, numbered, line-per-item or comma-separated list.
 
-    When some lines carry a bullet or number, only those are items: unmarked lines before them
-    (an introduction) or after a blank line (a closing remark) are dropped, and unmarked lines
-    right under an item continue it. Otherwise each non-empty line is an item, and a single line
-    is split on , ; 、 ， ；.
+    A fenced block or a JSON list is used as such. When some lines carry a bullet or number, only
+    those are items: unmarked lines before them (an introduction) or after a blank line (a
+    closing remark) are dropped, and unmarked lines right under an item continue it. Otherwise
+    each non-empty line is an item (a first line ending in ':' introduces them and is dropped),
+    and a single line is split on , ; 、 ， ；.
     """
     stripped = text.strip()
+    fence = _FENCE.search(stripped)
+    if fence:  # a fenced block holds the list; prose around it is commentary
+        stripped = fence.group(1).strip()
     if stripped.startswith("["):
         try:
-            value = json.loads(stripped)
+            value = parse_json_text(stripped)
         except ValueError:
             value = None
         if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
             return [str(v) for v in value]
-    fence = _FENCE.fullmatch(stripped)
-    if fence:
-        stripped = fence.group(1).strip()
     lines = stripped.splitlines()
     if any(_BULLET.match(line) for line in lines):
         items: list[str] = []
@@ -565,6 +564,8 @@ def parse_list(text: str) -> list[str]:
                 items[-1] += " " + line.strip()
         return [c for c in (_clean(item) for item in items) if c]
     non_empty = [line for line in lines if line.strip()]
+    if len(non_empty) > 1 and non_empty[0].rstrip().endswith((":", "：")):
+        non_empty = non_empty[1:]  # "Here are some colours:" introduces the list
     if len(non_empty) == 1:
         parts = _INLINE_SEPARATORS.split(non_empty[0])
         return [c for c in (_clean(_JOINERS.sub("", _clean(p))) for p in parts) if c]

@@ -25,11 +25,12 @@ from studio.engine.context import RunContext
 from studio.engine.errors import NodeError
 from studio.engine.node import Node, NodeConfig, Port, PortType, setting
 from studio.engine.ports import check_value
+from studio.flow.schema import NAME_PATTERN
 
 __all__ = ["PRESETS", "ChatPromptNode", "PromptTemplateNode", "TemplateVariable"]
 
-# Port names must fit the flow file's NAME_PATTERN (they appear on the command line too).
-PORT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Port names must fit the flow file's NAME_PATTERN (edges name them; so does the command line).
+PORT_NAME = re.compile(NAME_PATTERN)
 
 # Refuse `'x' * n` and `a ** b` results this large: a typo must not eat the machine's memory.
 MAX_REPEAT = 1_000_000

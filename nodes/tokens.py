@@ -10,17 +10,12 @@ from nodes.llm import model_for_run, to_messages
 from studio.engine.context import RunContext
 from studio.engine.errors import NodeError
 from studio.engine.node import Node, NodeConfig, Port, PortType, setting
+from studio.runtime import tokenizer as tok
 from studio.runtime.llm import DEFAULT_MODEL, LLMError
 
 __all__ = ["FitToContextNode", "TokenCountNode", "fit_history"]
 
 _MODEL_HELP = "The model whose tokenizer counts (the same model string as the LLM node's)."
-
-
-def _tokenizer() -> Any:
-    from studio.runtime import tokenizer
-
-    return tokenizer
 
 
 def _is_messages(value: Any) -> bool:
@@ -49,7 +44,6 @@ class TokenCountNode(Node):
         config: TokenCountNode.Config = self.config  # type: ignore[assignment]
         model = model_for_run(config.model, ctx)
         value = inputs.get("value")
-        tok = _tokenizer()
         try:
             if value is None:
                 count = 0
@@ -74,7 +68,6 @@ def fit_history(
     System messages always stay, and so does the latest turn; NodeError when even those do not fit.
     Returns (history, its token count).
     """
-    tok = _tokenizer()
     kept = list(history)
     tokens = tok.count_message_tokens(model, kept)
     while tokens > budget:
@@ -138,7 +131,7 @@ class FitToContextNode(Node):
         config: FitToContextNode.Config = self.config  # type: ignore[assignment]
         if config.max_tokens is not None:
             return config.max_tokens
-        window = _tokenizer().context_window(model)
+        window = tok.context_window(model)
         budget = window - config.reserve_tokens
         if budget <= 0:
             raise NodeError(
@@ -154,7 +147,6 @@ class FitToContextNode(Node):
         if not isinstance(text, str):
             raise NodeError(f"input 'text': expected text, got {type(text).__name__}")
         history = to_messages(inputs.get("history"), "history")
-        tok = _tokenizer()
         try:
             budget = self.budget(model)
             text_tokens = tok.count_tokens(model, text)

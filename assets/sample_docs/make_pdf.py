@@ -3,7 +3,7 @@
 No dependency: the file is assembled by hand (objects, xref table, trailer), which is enough for
 pypdf to extract the text page by page. Only Latin-1 text is supported (the standard fonts have
 no Chinese glyphs). Run `python assets/sample_docs/make_pdf.py` to rebuild the sample PDF from
-`aurora_manual_pdf.txt` (pages separated by a line holding only "\\f").
+`aurora_manual_pdf.src` (pages separated by a line holding only "\\f").
 """
 
 from __future__ import annotations
@@ -64,9 +64,9 @@ def make_pdf(pages: list[list[str]], path: str | Path, *, title: str = "") -> Pa
 
 
 def main() -> None:
-    """Rebuild aurora_manual.pdf from aurora_manual_pdf.txt next to this script."""
+    """Rebuild aurora_manual.pdf from aurora_manual_pdf.src next to this script."""
     here = Path(__file__).resolve().parent
-    source = here / "aurora_manual_pdf.txt"
+    source = here / "aurora_manual_pdf.src"
     text = source.read_text(encoding="utf-8")
     pages = [page.strip("\n").split("\n") for page in text.split("\n\f\n")]
     target = make_pdf(pages, here / "aurora_manual.pdf", title="Aurora K2 Kettle - Service Guide")

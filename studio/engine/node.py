@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Awaitable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict, JsonValue
 
 from studio.engine.ports import Port, PortType
 
@@ -38,18 +40,18 @@ def setting(
     widget: "model", "file", "folder", "json", "code" or "template" where the plain type is not
     enough to pick an editor.
     """
-    ui: dict[str, Any] = {}
+    ui: JsonDict = {}
     if multiline:
         ui["multiline"] = True
     if secret:
         ui["secret"] = True
     if choices is not None:
-        ui["choices"] = choices
+        ui["choices"] = list[JsonValue](choices)
     if widget is not None:
         ui["widget"] = widget
     if advanced:
         ui["advanced"] = True
-    extra = {"ui": ui} if ui else None
+    extra: JsonDict | None = {"ui": ui} if ui else None
     return Field(default, description=description, title=title, json_schema_extra=extra, **constraints)
 
 
@@ -67,7 +69,7 @@ class Node:
     title: ClassVar[str] = ""
     category: ClassVar[str] = "Other"
     description: ClassVar[str] = ""
-    Config: ClassVar[type[NodeConfig]] = NodeConfig
+    Config: ClassVar[builtins.type[NodeConfig]] = NodeConfig
     inputs: ClassVar[tuple[Port, ...]] = ()
     outputs: ClassVar[tuple[Port, ...]] = ()
     # Same config and inputs give the same outputs, so the cache may serve them.

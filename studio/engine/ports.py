@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 
 class PortType(StrEnum):
@@ -117,7 +117,7 @@ def check_value(value: Any, port_type: PortType) -> str | None:
     if not isinstance(value, kinds):
         return f"expected {port_type.value}, got {type(value).__name__}"
     if port_type == PortType.MESSAGES:
-        for item in value:
+        for item in cast(list[Any], value):
             if not (isinstance(item, dict) and "role" in item and "content" in item):
                 return "expected a list of messages with 'role' and 'content'"
     return None

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from studio.engine.cache import OutputCache, make_key, stable_json
 from studio.engine.context import Cancelled, RunContext
@@ -426,7 +426,7 @@ class Scheduler:
         if node.mode == "async":
             call = instance.run(values, ctx)
         elif node.mode == "thread":
-            call = self._loop.run_in_executor(self._executor, instance.run, values, ctx)
+            call = self._loop.run_in_executor(self._executor, cast(Any, instance.run), values, ctx)
         else:
             return instance.run(values, ctx)
         if timeout is None:

@@ -28,6 +28,8 @@ DEFAULT_MODEL = "local/all-minilm-l6-v2"
 # fastembed's name for the model our offline files are (it picks pooling and normalisation by it).
 _LOCAL_FASTEMBED_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 _LOCAL_ALIASES = {DEFAULT_MODEL, _LOCAL_FASTEMBED_NAME.lower(), "all-minilm-l6-v2"}
+# Models trained on English only (lower-case names): their vectors say little about Chinese.
+ENGLISH_ONLY = frozenset(_LOCAL_ALIASES)
 _TOKENIZER_FILES = (
     "config.json",
     "special_tokens_map.json",
@@ -38,6 +40,7 @@ _ASSETS = Path(__file__).resolve().parents[2] / "assets" / "models" / "all-MiniL
 
 __all__ = [
     "DEFAULT_MODEL",
+    "ENGLISH_ONLY",
     "Embedder",
     "EmbeddingCache",
     "EmbeddingError",

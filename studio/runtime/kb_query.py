@@ -41,9 +41,7 @@ def similarity(metric: str, distance: float) -> float:
     return 1.0 / (1.0 + distance)
 
 
-def split_filter(
-    filter: Mapping[str, Any] | None, where: str | None
-) -> tuple[str | None, dict[str, Any]]:
+def split_filter(filter: Mapping[str, Any] | None, where: str | None) -> tuple[str | None, dict[str, Any]]:
     """SQL for filter keys that are columns (plus the raw `where`), and the rest for Python."""
     clauses = [f"({where})"] if where else []
     rest: dict[str, Any] = {}
@@ -74,8 +72,10 @@ def reciprocal_rank_fusion(
     *,
     rrf_k: int = 60,
     names: Sequence[str] | None = None,
+    weights: Sequence[float] | None = None,
 ) -> list[dict[str, Any]]:
-    """Fuse ranked document lists: each document scores sum(1 / (rrf_k + rank)) over the lists.
+    """Fuse ranked document lists: each document scores sum(weight / (rrf_k + rank)) over the
+    lists (weights default to 1).
 
     Documents are matched by `id` (or by text when they have none). The fused score replaces
     `score`; `metadata.ranks` records the rank in each list (1-based), so the fusion is visible.
@@ -85,9 +85,10 @@ def reciprocal_rank_fusion(
     ranks: dict[str, dict[str, int]] = {}
     for list_index, ranking in enumerate(rankings):
         label = names[list_index] if names else str(list_index)
+        weight = weights[list_index] if weights else 1.0
         for rank, doc in enumerate(ranking, start=1):
             key = str(doc.get("id") or text_hash(str(doc.get("text", ""))))
-            scores[key] = scores.get(key, 0.0) + 1.0 / (rrf_k + rank)
+            scores[key] = scores.get(key, 0.0) + weight / (rrf_k + rank)
             docs.setdefault(key, doc)
             ranks.setdefault(key, {}).setdefault(label, rank)
     order = sorted(scores, key=lambda key: -scores[key])
@@ -123,9 +124,7 @@ def mmr(
         for i, candidate in enumerate(pool):
             if i in chosen:
                 continue
-            redundancy = max(
-                (cos(candidate["vector"], pool[j]["vector"]) for j in chosen), default=0.0
-            )
+            redundancy = max((cos(candidate["vector"], pool[j]["vector"]) for j in chosen), default=0.0)
             score = lambda_mult * relevance[i] - (1 - lambda_mult) * redundancy
             if score > best_score:
                 best, best_score = i, score

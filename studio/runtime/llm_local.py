@@ -229,7 +229,7 @@ def chat_prompt(llama: Any, messages: list[dict[str, Any]]) -> str | None:
             eos_token=token_text(llama.token_eos()),
             bos_token=token_text(llama.token_bos()),
         )
-        return str(formatter(messages=messages).prompt)
+        return str(formatter(messages=messages).prompt)  # type: ignore[arg-type]
     except Exception:  # an exotic template: callers fall back to an estimate
         return None
 
@@ -328,10 +328,9 @@ def _in_thread(function: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
             result = function(*args)
         except BaseException as exc:
             error = exc
-        try:
+        # RuntimeError: the loop is gone, so nobody waits for this outcome any more.
+        with contextlib.suppress(RuntimeError):
             loop.call_soon_threadsafe(settle, result, error)
-        except RuntimeError:  # the loop is gone: nobody waits for this outcome any more
-            pass
 
     threading.Thread(target=target, name="chain-studio-llm", daemon=True).start()
     # If we give up on the thread, still collect its outcome so nothing is reported as unhandled.

@@ -223,7 +223,7 @@ def _classify(exc: BaseException, request: ChatRequest, provider: str, key: str 
 
 def backoff_delay(attempt: int, retry_after: float | None = None) -> float:
     """Seconds to wait before attempt number `attempt + 1` (attempt counts from 0)."""
-    delay = min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2**attempt) + random.uniform(0, BACKOFF_BASE_S)
+    delay = float(min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2**attempt)) + random.uniform(0, BACKOFF_BASE_S)
     if retry_after is not None:
         delay = max(delay, min(retry_after, BACKOFF_MAX_S))
     return delay

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from studio.runtime import paths
-from studio.runtime.embeddings import DEFAULT_MODEL, Embedder, get_embedder
-from studio.runtime.fts_tokens import segment_query
+from studio.runtime.embeddings import DEFAULT_MODEL, ENGLISH_ONLY, Embedder, get_embedder
+from studio.runtime.fts_tokens import has_cjk, segment_query
 from studio.runtime.kb_lock import DEFAULT_TIMEOUT_S, WriterLock
 from studio.runtime.kb_query import (
     matches,
@@ -184,9 +184,7 @@ class KnowledgeBase:
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise KnowledgeBaseError(
-                f"knowledge base '{name}': cannot read {meta_path}: {exc}"
-            ) from exc
+            raise KnowledgeBaseError(f"knowledge base '{name}': cannot read {meta_path}: {exc}") from exc
         return cls(name, folder, meta)
 
     @staticmethod
@@ -413,9 +411,7 @@ class KnowledgeBase:
         report.added_chunks += len(fresh)
         report.removed_chunks += len(old_ids - new_ids)
 
-    def remove_sources(
-        self, sources: Iterable[str], *, lock_timeout: float = DEFAULT_TIMEOUT_S
-    ) -> int:
+    def remove_sources(self, sources: Iterable[str], *, lock_timeout: float = DEFAULT_TIMEOUT_S) -> int:
         """Delete every chunk of these sources; returns how many chunks went."""
         sources = list(sources)
         if not sources:
@@ -428,9 +424,7 @@ class KnowledgeBase:
 
     def _maintain_indices(self, table: Any) -> None:
         threshold = int(self.meta.get("ann_threshold", ANN_THRESHOLD))
-        maintain_indices(
-            table, metric=self.metric, dimension=self.dimension, ann_threshold=threshold
-        )
+        maintain_indices(table, metric=self.metric, dimension=self.dimension, ann_threshold=threshold)
 
     def build_ann_index(self, *, lock_timeout: float = DEFAULT_TIMEOUT_S) -> None:
         """Build (or rebuild) the ANN index now, whatever the size."""
@@ -461,9 +455,7 @@ class KnowledgeBase:
         table = self.table()
         sql, py_filter = split_filter(filter, where)
         fetch = k if not py_filter else k * 5
-        query = table.search(list(map(float, vector)), query_type="vector").distance_type(
-            self.metric
-        )
+        query = table.search(list(map(float, vector)), query_type="vector").distance_type(self.metric)
         if has_ann(table):
             query = query.nprobes(20).refine_factor(10)
         if sql:
@@ -517,15 +509,28 @@ class KnowledgeBase:
         where: str | None = None,
         rrf_k: int = 60,
         candidates: int | None = None,
+        vector_weight: float | None = None,
     ) -> SearchResult:
-        """Vector and full-text results fused by reciprocal rank fusion (1 / (rrf_k + rank))."""
+        """Vector and full-text results fused by reciprocal rank fusion:
+        score = vector_weight / (rrf_k + vector rank) + 1 / (rrf_k + text rank).
+
+        `vector_weight` None means 1, except for a Chinese (CJK) query on a knowledge base that
+        uses the built-in English-only embedding model: its vectors carry no meaning for Chinese
+        text, so there the weight is 0 and hybrid equals full-text search.
+        """
         n = candidates or max(20, 4 * k)
-        by_vector = self.search_vector(vector, n, filter=filter, where=where)
+        if vector_weight is None:
+            english_only = self.embedding_model.lower() in ENGLISH_ONLY
+            vector_weight = 0.0 if english_only and has_cjk(query) else 1.0
         by_text = self.search_text(query, n, filter=filter, where=where)
-        fused = reciprocal_rank_fusion(
-            [by_vector.documents, by_text.documents], rrf_k=rrf_k, names=["vector", "text"]
-        )
-        return SearchResult(fused[:k], by_vector.version, self.name)
+        lists, names, weights = [by_text.documents], ["text"], [1.0]
+        if vector_weight > 0:
+            by_vector = self.search_vector(vector, n, filter=filter, where=where)
+            lists.insert(0, by_vector.documents)
+            names.insert(0, "vector")
+            weights.insert(0, vector_weight)
+        fused = reciprocal_rank_fusion(lists, rrf_k=rrf_k, names=names, weights=weights)
+        return SearchResult(fused[:k], by_text.version, self.name)
 
     def _doc(self, row: Mapping[str, Any], score: float, version: int) -> dict[str, Any]:
         try:

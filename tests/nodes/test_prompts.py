@@ -15,7 +15,7 @@ T = PromptTemplateNode
 
 
 def render(template: str, ctx: RunContext, **inputs: object) -> str:
-    return run_node(T, {"template": template}, inputs, ctx)["prompt"]
+    return str(run_node(T, {"template": template}, inputs, ctx)["prompt"])
 
 
 # ----------------------------------------------------------------------------- ports

@@ -10,9 +10,9 @@ from studio.runtime.llm import BUILTIN_MODEL, ModelNotFound
 from studio.runtime.tokenizer import (
     DEFAULT_CONTEXT_WINDOW,
     ELLIPSIS,
+    context_window,
     count_message_tokens,
     count_tokens,
-    context_window,
     estimate_tokens,
     trim_text_to_tokens,
 )
@@ -54,7 +54,7 @@ def test_local_context_window_is_what_the_model_is_loaded_with() -> None:
 
 
 def test_missing_local_model_is_an_error_not_a_guess(tmp_path: Path) -> None:
-    with pytest.raises(ModelNotFound, match="absent.gguf"):
+    with pytest.raises(ModelNotFound, match=r"absent\.gguf"):
         count_tokens(str(tmp_path / "absent.gguf"), "text")
 
 

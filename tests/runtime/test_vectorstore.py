@@ -69,7 +69,13 @@ def test_create_ingest_and_search_every_way() -> None:
 
     hybrid = kb.search_hybrid("电池 使用 多久", embed("电池 使用 多久"), k=3)
     assert hybrid.documents[0]["metadata"]["heading"] == "电池"
-    assert "text" in hybrid.documents[0]["metadata"]["ranks"]
+    # The built-in model is English-only: a Chinese query fuses the full-text ranking alone...
+    assert set(hybrid.documents[0]["metadata"]["ranks"]) == {"text"}
+    # ...unless the vector ranking is weighted in explicitly.
+    weighted = kb.search_hybrid("电池 使用 多久", embed("电池 使用 多久"), k=3, vector_weight=1.0)
+    assert any(set(d["metadata"]["ranks"]) == {"vector", "text"} for d in weighted.documents)
+    english = kb.search_hybrid("battery charge", embed("battery charge"), k=1)
+    assert english.documents[0]["metadata"]["ranks"] == {"vector": 1, "text": 1}
 
 
 def test_filter_and_threshold() -> None:
@@ -128,9 +134,7 @@ def test_dimension_mismatch_writes_nothing() -> None:
     kb = KnowledgeBase.create("small", dimension=8, embedding_model="test/eight")
     kb.upsert_documents(DOCS[:1], vectors=[[0.1] * 8])
     version, count = kb.version, kb.count()
-    with pytest.raises(
-        DimensionMismatch, match=r"8-dimensional.*384-dimensional.*nothing was written"
-    ):
+    with pytest.raises(DimensionMismatch, match=r"8-dimensional.*384-dimensional.*nothing was written"):
         kb.upsert_documents(DOCS, embedder=get_embedder())
     with pytest.raises(DimensionMismatch, match=r"8-dimensional.*3-dimensional"):
         kb.upsert_documents(DOCS[:1], vectors=[[0.1, 0.2, 0.3]])
@@ -178,6 +182,8 @@ def test_rrf_rewards_agreement() -> None:
     # 3: 1/63 + 1/61 beats 2: 1/62 + 1/62 (barely), and both beat 1 (found once).
     assert [d["id"] for d in fused] == ["3", "2", "1"]
     assert fused[0]["metadata"]["ranks"].keys() == {"v", "t"}
+    weighted = reciprocal_rank_fusion([a, b], names=["v", "t"], weights=[0.0, 1.0])
+    assert [d["id"] for d in weighted][:2] == ["3", "2"] and weighted[2]["score"] == 0.0
 
 
 _WRITER = textwrap.dedent("""

@@ -1,0 +1,1 @@
+"""Fakes of outside services (an OpenAI-compatible server) for tests and benchmarks."""

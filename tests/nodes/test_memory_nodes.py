@@ -1,0 +1,125 @@
+"""Memory nodes: a chat remembers its session across runs; sessions and flows stay apart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from studio.engine import run_flow
+from studio.runtime import llm
+from studio.runtime.llm_types import ChatResult
+from studio.runtime.memory import MemoryStore, default_store
+from tests.builders import flow_of
+
+
+def chat_flow(memory_type: str = "memory.buffer", **memory_config: Any) -> Any:
+    return flow_of(
+        ("msg", "io.text_input", {"name": "message"}),
+        ("reply", "io.text_input", {"name": "reply"}),
+        ("mem", memory_type, memory_config),
+        ("save", "memory.save", {}),
+        ("o", "io.output", {"name": "messages"}),
+        ("o2", "io.output", {"name": "saved"}),
+        wires=[
+            "msg.text->mem.message",
+            "mem.messages->o.value",
+            "msg.text->save.message",
+            "reply.text->save.reply",
+            "save.reply->o2.value",
+        ],
+    )
+
+
+def turn(flow: Any, message: str, reply: str, session: str, flow_id: str = "chatbot") -> list[dict[str, Any]]:
+    result = run_flow(
+        flow,
+        {"message": message, "reply": reply},
+        record=False,
+        use_cache=False,
+        extras={"session_id": session, "flow_id": flow_id},
+    )
+    assert result.status == "succeeded", {k: v.error for k, v in result.failures().items()}
+    messages: list[dict[str, Any]] = result.outputs["messages"]
+    return messages
+
+
+def test_buffer_memory_recalls_earlier_turns_of_the_same_session() -> None:
+    flow = chat_flow()
+    first = turn(flow, "Hi, I'm Alice", "Hello Alice", "alice")
+    assert first == [{"role": "user", "content": "Hi, I'm Alice"}]
+    second = turn(flow, "What's my name?", "Alice", "alice")
+    assert second == [
+        {"role": "user", "content": "Hi, I'm Alice"},
+        {"role": "assistant", "content": "Hello Alice"},
+        {"role": "user", "content": "What's my name?"},
+    ]
+    assert turn(flow, "Who am I?", "?", "bob") == [{"role": "user", "content": "Who am I?"}]
+    assert turn(flow, "Who am I?", "?", "alice", flow_id="other-flow") == [
+        {"role": "user", "content": "Who am I?"}
+    ]
+    assert len(default_store().messages("chatbot", "alice")) == 4  # stored in the user data folder
+
+
+def test_buffer_memory_limits_turns_and_tokens() -> None:
+    store = default_store()
+    for i in range(10):
+        store.add_turn("chatbot", "s", "user" if i % 2 == 0 else "assistant", f"turn {i} " + "word " * 20)
+    recalled = turn(chat_flow(max_turns=4), "now", "ok", "s")
+    assert [m["content"].split()[1] for m in recalled[:-1]] == ["6", "7", "8", "9"]
+    budget = turn(chat_flow(max_tokens=60), "now", "ok", "s")
+    assert 1 <= len(budget) - 1 < 4
+
+
+def test_summary_memory_folds_old_turns_with_the_llm(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[list[dict[str, Any]]] = []
+
+    async def fake_chat(request: Any, on_token: Any = None) -> ChatResult:
+        seen.append(request.messages)
+        return ChatResult(
+            text="Alice likes tea.",
+            model=request.model,
+            prompt_tokens=30,
+            completion_tokens=5,
+            cost_usd=0.0,
+            finish_reason="stop",
+        )
+
+    monkeypatch.setattr(llm, "chat", fake_chat)
+    store = default_store()
+    for i in range(8):
+        store.add_turn("chatbot", "alice", "user" if i % 2 == 0 else "assistant", f"t{i}")
+    messages = turn(chat_flow("memory.summary", keep_recent=2, fold_every=4), "hello", "hi", "alice")
+    assert len(seen) == 1
+    assert "t0" in seen[0][1]["content"] and "t5" in seen[0][1]["content"]
+    assert messages[0] == {
+        "role": "system",
+        "content": "Summary of the conversation so far: Alice likes tea.",
+    }
+    assert [m["content"] for m in messages[1:]] == ["t6", "t7", "hello"]
+    summary = store.summary("chatbot", "alice")
+    assert summary is not None and summary["text"] == "Alice likes tea."
+    assert len(store.turns("chatbot", "alice")) == 10  # folding never deletes turns
+
+
+def test_a_corrupt_store_fails_the_node_with_the_file_named(tmp_path: Any) -> None:
+    path = tmp_path / "memory.sqlite"
+    path.write_bytes(b"garbage" * 50)
+    flow = chat_flow()
+    result = run_flow(
+        flow,
+        {"message": "x", "reply": "y"},
+        record=False,
+        use_cache=False,
+        extras={"session_id": "s", "memory_store": _broken_store(path)},
+    )
+    assert result.status == "failed"
+    assert str(path) in (result.nodes["mem"].error or "")
+    assert path.read_bytes() == b"garbage" * 50
+
+
+def _broken_store(path: Any) -> MemoryStore:
+    store = MemoryStore.__new__(MemoryStore)  # a store whose file went bad after it was opened
+    store.path = path
+    store.timeout_s = 0.2
+    return store
