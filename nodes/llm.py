@@ -93,7 +93,7 @@ class LLMChatNode(Node):
             description=(
                 "'local/smollm2-135m-instruct' (built in), 'local/<name>' for a .gguf in the "
                 "models folder, a .gguf path, or an API model such as 'openai/gpt-4o-mini', "
-                "'anthropic/claude-3-5-haiku-latest', 'ollama/llama3.1'."
+                "'anthropic/claude-haiku-4-5', 'ollama/llama3.1'."
             ),
             min_length=1,
         )
@@ -183,9 +183,15 @@ class LLMChatNode(Node):
 
     async def run(self, inputs: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
         request = self.request(inputs, ctx)
+
+        def on_token(piece: str) -> None:
+            # Stop promptly when the user presses Stop, even if the engine does not cancel us.
+            ctx.raise_if_cancelled()
+            ctx.stream(piece)
+
         try:
             check_request(request)
-            result = await chat(request, on_token=ctx.stream)
+            result = await chat(request, on_token=on_token)
         except LLMError as error:
             raise node_error(error) from error
         ctx.add_usage(result.prompt_tokens, result.completion_tokens, result.cost_usd)

@@ -32,6 +32,7 @@ class LoadFileNode(Node):
     )
     inputs = (Port("path", PortType.TEXT, "The file (overrides the setting).", required=False),)
     outputs = (Port("documents", PortType.DOCUMENTS, "The file's text with source metadata."),)
+    deterministic = False  # the file can change on disk while the settings stay the same
 
     class Config(NodeConfig):
         path: str = setting("", widget="file", description="The file to load (relative to the flow file).")
@@ -77,6 +78,7 @@ class FolderLoaderNode(Node):
         Port("documents", PortType.DOCUMENTS, "Documents of every file that loaded."),
         Port("errors", PortType.JSON, "Files skipped, with the reason: [{source, error}]."),
     )
+    deterministic = False  # files change on disk while the settings stay the same
 
     class Config(NodeConfig):
         folder: str = setting("", widget="folder", description="The folder (relative to the flow file).")

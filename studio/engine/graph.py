@@ -14,6 +14,7 @@ from studio.engine.node import Node, NodeConfig
 from studio.engine.ports import Port, PortType, conversion, explain_mismatch
 from studio.engine.registry import Registry, UnknownNodeType, default_registry
 from studio.flow.errors import FlowError, Problem, json_path
+from studio.flow.secret_scan import find_secrets
 from studio.flow.schema import EdgeSpec, Flow, NodeSpec, node_label
 
 if TYPE_CHECKING:
@@ -268,8 +269,8 @@ def compile_flow(flow: Flow, registry: Registry | None = None) -> CompiledFlow:
 
 
 def validate_flow(flow: Flow, registry: Registry | None = None) -> list[Problem]:
-    """Every problem that would stop the flow from running (empty when it is fine)."""
-    return _compile(flow, registry or default_registry())[1]
+    """Every problem that would stop the flow from running, and any secret it holds."""
+    return _compile(flow, registry or default_registry())[1] + find_secrets(flow)
 
 
 def _compile(flow: Flow, registry: Registry) -> tuple[CompiledFlow | None, list[Problem]]:

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from studio.flow.errors import FlowError, Problem, json_path
 from studio.flow.migrations import migrate
 from studio.flow.schema import Flow
+from studio.flow.secret_scan import find_secrets
 
 MAX_FLOW_BYTES = 50 * 1024 * 1024
 BACKUP_SUFFIX = ".bak"
@@ -138,6 +139,12 @@ def _fsync_folder(folder: Path) -> None:
 
 
 def save_flow(flow: Flow, path: str | os.PathLike[str]) -> None:
-    """Validate, then write the flow atomically, keeping the previous file as a backup."""
-    text = dumps(Flow.model_validate(to_data(flow)))
-    write_atomic(Path(path), text)
+    """Validate, then write the flow atomically, keeping the previous file as a backup.
+
+    Refuses (FlowError) a flow holding something shaped like an API key: files are shared.
+    """
+    checked = Flow.model_validate(to_data(flow))
+    secrets = find_secrets(checked)
+    if secrets:
+        raise FlowError(secrets, source=str(path))
+    write_atomic(Path(path), dumps(checked))

@@ -265,6 +265,17 @@ class _Progress:
     last_activity: float | None = None
 
 
+def _generation_error(exc: Exception) -> LLMError:
+    """A clear error for what llama-cpp raises while generating."""
+    text = str(exc)
+    if "context window" in text or "exceed" in text:
+        return LLMError(
+            f"the prompt is too long for the local model ({text}); shorten it, or put a "
+            f"'Fit to Context' node before the LLM"
+        )
+    return LLMError(f"the local model failed: {text}")
+
+
 def _generate(
     loaded: _Loaded,
     kwargs: dict[str, Any],
@@ -281,7 +292,13 @@ def _generate(
         finish_reason: str | None = None
         stream = loaded.llama.create_chat_completion(stream=True, **kwargs)
         try:
-            for chunk in stream:
+            while True:
+                try:
+                    chunk = next(stream)
+                except StopIteration:
+                    break
+                except (ValueError, RuntimeError) as exc:  # llama-cpp's own errors, not on_token's
+                    raise _generation_error(exc) from exc
                 progress.last_activity = time.monotonic()
                 if progress.stop.is_set():
                     finish_reason = "stopped"

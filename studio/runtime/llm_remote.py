@@ -57,6 +57,8 @@ PROVIDER_KEYS: dict[str, str] = {
 NO_KEY_PROVIDERS = frozenset(
     {"ollama", "ollama_chat", "lm_studio", "hosted_vllm", "vllm", "llamafile", "local"}
 )
+# Providers whose `api_base` usually points at someone else's OpenAI-compatible server.
+OPENAI_COMPATIBLE = frozenset({"openai", "text-completion-openai", "custom_openai", ""})
 # What an OpenAI-compatible local server gets as a key when it needs none (the client insists).
 PLACEHOLDER_KEY = "not-needed"
 
@@ -96,8 +98,9 @@ def provider_of(model: str) -> str:
 def api_key_for(request: ChatRequest, provider: str) -> str | None:
     """The API key to send, or None to send none (local servers, providers litellm signs itself).
 
-    A custom `api_base` only gets a key when `api_key_name` names one, so a real provider key is
-    never sent to a server the user pointed the node at.
+    An OpenAI-compatible `api_base` (LM Studio, a llama.cpp server) only gets a key when
+    `api_key_name` names one, so the user's OpenAI key is never sent to a server they pointed the
+    node at. Other providers (Azure needs an api_base) still get their own key.
     """
     from studio.runtime.secrets import MissingSecret, get_secret
 
@@ -107,8 +110,10 @@ def api_key_for(request: ChatRequest, provider: str) -> str | None:
             return get_secret(request.api_key_name, purpose=f"{label} API calls")
         except MissingSecret:
             raise MissingApiKey(label, request.api_key_name, request.model) from None
-    if request.api_base or provider in NO_KEY_PROVIDERS:
+    if provider in NO_KEY_PROVIDERS:
         return None
+    if request.api_base and provider in OPENAI_COMPATIBLE:
+        return None  # LM Studio, a llama.cpp server, vLLM...: never the user's OpenAI key
     env_var = PROVIDER_KEYS.get(provider)
     if env_var is None:
         return None  # Bedrock, Vertex AI and the like: litellm reads their own credentials
@@ -141,6 +146,13 @@ def _short(text: str) -> str:
     return text if len(text) <= MESSAGE_CHARS else text[:MESSAGE_CHARS] + "…"
 
 
+class _CallbackError(Exception):
+    """`on_token` raised: pass its exception through untouched, never retry or rename it."""
+
+    def __init__(self, error: Exception):
+        self.error = error
+
+
 class _Retryable(Exception):
     """An attempt failed in a way another attempt may fix."""
 
@@ -167,25 +179,47 @@ def _retry_after(exc: BaseException) -> float | None:
     try:
         return max(0.0, float(value))
     except ValueError:
+        pass
+    try:  # an HTTP date
         parsed = email.utils.parsedate_to_datetime(str(value))
-        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+        return max(0.0, parsed.timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """An exception and those it wraps (litellm keeps the original in `original_exception`)."""
+    found: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and all(current is not seen for seen in found):
+        found.append(current)
+        inner = getattr(current, "original_exception", None)
+        current = inner if isinstance(inner, BaseException) else (current.__cause__ or current.__context__)
+    return found
 
 
 def _is_timeout(exc: BaseException, litellm: Any) -> bool:
     """Whether an error is a timeout, however litellm wrapped it (a read timeout mid-stream
     arrives as MidStreamFallbackError around APIConnectionError around httpx.ReadTimeout)."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, TimeoutError | litellm.Timeout):
+    for error in _chain(exc):
+        if isinstance(error, TimeoutError | litellm.Timeout):
             return True
-        if "Timeout" in type(current).__name__:  # httpx.ReadTimeout, openai.APITimeoutError
+        # httpx.ReadTimeout, openai.APITimeoutError, and litellm's text for a read timeout
+        if "Timeout" in type(error).__name__ or "Timeout on reading data" in str(error):
             return True
-        if "Timeout on reading data" in str(current):
+    return False
+
+
+def _is_connection_error(exc: BaseException, litellm: Any) -> bool:
+    """Whether the server could not be reached (litellm reports that as HTTP 500 or as
+    APIConnectionError, depending on the provider)."""
+    if isinstance(exc, litellm.APIConnectionError):
+        return True
+    for error in _chain(exc):
+        if type(error).__name__ in ("ConnectError", "APIConnectionError", "ConnectionRefusedError"):
             return True
-        nxt = getattr(current, "original_exception", None)
-        current = nxt if isinstance(nxt, BaseException) else (current.__cause__ or current.__context__)
+        if "Connection error." in str(error):
+            return True
     return False
 
 
@@ -201,7 +235,7 @@ def _classify(exc: BaseException, request: ChatRequest, provider: str, key: str 
         )
     status = getattr(exc, "status_code", None)
     message = _short(_scrub(str(exc), key))
-    if isinstance(exc, litellm.APIConnectionError) and status in (None, 500):
+    if _is_connection_error(exc, litellm):
         raise _Retryable(
             ProviderError(
                 f"could not connect to {label} for {request.model}: {message}",
@@ -304,7 +338,10 @@ async def _attempt(
                 pieces.append(piece)
                 state["streamed"] = True
                 if on_token is not None:
-                    on_token(piece)
+                    try:
+                        on_token(piece)
+                    except Exception as exc:  # the caller's own error (e.g. Cancelled): not ours
+                        raise _CallbackError(exc) from exc
             if getattr(choice, "finish_reason", None):
                 finish_reason = choice.finish_reason
     return "".join(pieces), finish_reason, usage
@@ -341,6 +378,8 @@ async def _with_retries(
             raise
         except LLMError:
             raise
+        except _CallbackError as callback:
+            raise callback.error from None
         except Exception as exc:
             try:
                 raise _classify(exc, request, provider, key) from None
@@ -369,6 +408,19 @@ async def _with_retries(
     )
 
 
+def _ask_litellm_for_provider(request: ChatRequest) -> str:
+    """The provider of a bare model name litellm knows ("gpt-3.5-turbo"); LLMError otherwise."""
+    litellm = import_litellm()
+    try:
+        return str(litellm.get_llm_provider(model=request.model, api_base=request.api_base)[1])
+    except Exception:
+        raise LLMError(
+            f"model: {request.model!r} names no known provider; write it as provider/model (for "
+            f"example openai/gpt-4o-mini, anthropic/claude-haiku-4-5, ollama/llama3.1), or "
+            f"'local/...' or a .gguf path for a local model"
+        ) from None
+
+
 async def chat_remote(
     request: ChatRequest, on_token: Callable[[str], None] | None = None
 ) -> ChatResult:
@@ -376,7 +428,9 @@ async def chat_remote(
     from studio.runtime.llm_json import with_json_instruction
 
     provider = provider_of(request.model)
-    key = api_key_for(request, provider)  # before importing litellm: a missing key fails fast
+    if not provider:
+        provider = _ask_litellm_for_provider(request)
+    key = api_key_for(request, provider)  # before the call: a missing key fails fast
     messages = with_json_instruction(request)
     total = default_total_timeout(request)
     try:

@@ -18,7 +18,7 @@ class ChatRequest:
 
     `model`: "local/smollm2-135m-instruct" (built in, the default), "local/<name>" (a .gguf in the
     user's models folder), "local:/path/file.gguf" or any path ending ".gguf"; otherwise a litellm
-    model string such as "openai/gpt-4o-mini", "anthropic/claude-3-5-haiku-latest",
+    model string such as "openai/gpt-4o-mini", "anthropic/claude-haiku-4-5",
     "ollama/llama3.1", or "openai/<name>" with `api_base` for LM Studio or a llama.cpp server.
     """
 

@@ -156,3 +156,24 @@ def test_file_errors_name_the_file(tmp_path: Path) -> None:
     (tmp_path / "latin1.json").write_bytes(b'{"name": "caf\xe9"}')
     with pytest.raises(FlowError, match=r"latin1\.json: not UTF-8 text"):
         load_flow(tmp_path / "latin1.json")
+
+
+@pytest.mark.parametrize("key", [
+    "sk-proj-" + "a1B2" * 10, "sk-ant-api03-" + "x" * 30, "AIza" + "b" * 35, "AKIA" + "ABCDEFGHIJKLMNOP",
+])
+def test_a_pasted_api_key_is_never_saved(tmp_path: Path, key: str) -> None:
+    flow = sample()
+    flow.nodes[0].config["default"] = f"my key is {key}"
+    with pytest.raises(FlowError) as raised:
+        save_flow(flow, tmp_path / "f.json")
+    [line] = raised.value.lines()
+    assert "$.nodes[0].config.default" in line and "keyring" in line
+    assert key not in line
+    assert not (tmp_path / "f.json").exists()
+
+
+def test_ordinary_text_is_not_mistaken_for_a_key(tmp_path: Path) -> None:
+    flow = sample()
+    flow.nodes[0].config["default"] = "ask about sk-learn and the task-based skeleton approach"
+    save_flow(flow, tmp_path / "f.json")
+    assert load_flow(tmp_path / "f.json").nodes[0].config["default"].startswith("ask about")

@@ -14,7 +14,7 @@ from nodes.io import Output, TextInput
 from nodes.llm import LLMChatNode
 from studio.engine import run_flow
 from studio.engine.cache import OutputCache
-from studio.engine.context import RunContext
+from studio.engine.context import Cancelled, RunContext
 from studio.engine.errors import NodeError
 from studio.engine.events import Event, NodeTrace, TokenStreamed
 from studio.engine.registry import Registry
@@ -42,7 +42,10 @@ def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def run_node(
-    config: dict[str, Any], inputs: dict[str, Any], base_dir: Path | None = None
+    config: dict[str, Any],
+    inputs: dict[str, Any],
+    base_dir: Path | None = None,
+    cancelled: threading.Event | None = None,
 ) -> tuple[dict[str, Any], list[Event], RunContext]:
     """Run the node's `run` directly with a real RunContext; return outputs, events, context."""
     events: list[Event] = []
@@ -54,7 +57,7 @@ def run_node(
             node_label="LLM",
             emit=events.append,
             loop=asyncio.get_running_loop(),
-            cancelled=threading.Event(),
+            cancelled=cancelled or threading.Event(),
             flow_inputs={},
             variables={},
             base_dir=base_dir,
@@ -152,6 +155,22 @@ def test_invalid_json_reply_fails_the_node(server: FakeOpenAI) -> None:
     server.reply("no json here, sorry")
     with pytest.raises(InvalidJSONOutput, match="no json here"):
         run_node(remote(server, response_format="json"), {"prompt": "x"})
+
+
+def test_stop_pressed_while_streaming_cancels(server: FakeOpenAI) -> None:
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(Cancelled):
+        run_node(remote(server, retries=3), {"prompt": "hi"}, cancelled=stop)
+    assert server.count == 1
+
+
+@pytest.mark.real_llm
+def test_stop_pressed_cancels_the_local_model() -> None:
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(Cancelled):
+        run_node({"max_tokens": 50}, {"prompt": "hi"}, cancelled=stop)
 
 
 def test_relative_gguf_path_is_relative_to_the_flow_folder(tmp_path: Path) -> None:

@@ -12,34 +12,59 @@ from studio.runtime.llm_types import ChatResult
 from studio.runtime.memory import MemoryStore, default_store
 from tests.builders import flow_of
 
+REPLIES: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def scripted_llm(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The LLM node answers with the next scripted reply (summaries have their own fake)."""
+
+    async def fake_chat(request: Any, on_token: Any = None) -> ChatResult:
+        text = REPLIES.pop(0) if REPLIES else "ok"
+        return ChatResult(
+            text=text,
+            model=request.model,
+            prompt_tokens=1,
+            completion_tokens=1,
+            cost_usd=0.0,
+            finish_reason="stop",
+        )
+
+    monkeypatch.setattr(llm, "chat", fake_chat)
+    REPLIES.clear()
+
 
 def chat_flow(memory_type: str = "memory.buffer", **memory_config: Any) -> Any:
+    """message -> memory -> LLM -> save: the save waits for the reply, as in a real chatbot."""
     return flow_of(
         ("msg", "io.text_input", {"name": "message"}),
-        ("reply", "io.text_input", {"name": "reply"}),
         ("mem", memory_type, memory_config),
+        ("llm", "llm.chat", {"temperature": 0.0}),
         ("save", "memory.save", {}),
         ("o", "io.output", {"name": "messages"}),
-        ("o2", "io.output", {"name": "saved"}),
+        ("o2", "io.output", {"name": "reply"}),
         wires=[
             "msg.text->mem.message",
             "mem.messages->o.value",
+            "mem.messages->llm.prompt",
+            "llm.text->save.reply",
             "msg.text->save.message",
-            "reply.text->save.reply",
             "save.reply->o2.value",
         ],
     )
 
 
 def turn(flow: Any, message: str, reply: str, session: str, flow_id: str = "chatbot") -> list[dict[str, Any]]:
+    REPLIES.append(reply)
     result = run_flow(
         flow,
-        {"message": message, "reply": reply},
+        {"message": message},
         record=False,
         use_cache=False,
         extras={"session_id": session, "flow_id": flow_id},
     )
     assert result.status == "succeeded", {k: v.error for k, v in result.failures().items()}
+    assert result.outputs["reply"] == reply
     messages: list[dict[str, Any]] = result.outputs["messages"]
     return messages
 
@@ -75,6 +100,15 @@ def test_summary_memory_folds_old_turns_with_the_llm(monkeypatch: pytest.MonkeyP
     seen: list[list[dict[str, Any]]] = []
 
     async def fake_chat(request: Any, on_token: Any = None) -> ChatResult:
+        if request.max_tokens != 200:  # the chat LLM, not the summariser
+            return ChatResult(
+                text="hi",
+                model=request.model,
+                prompt_tokens=1,
+                completion_tokens=1,
+                cost_usd=0.0,
+                finish_reason="stop",
+            )
         seen.append(request.messages)
         return ChatResult(
             text="Alice likes tea.",
@@ -108,7 +142,7 @@ def test_a_corrupt_store_fails_the_node_with_the_file_named(tmp_path: Any) -> No
     flow = chat_flow()
     result = run_flow(
         flow,
-        {"message": "x", "reply": "y"},
+        {"message": "x"},
         record=False,
         use_cache=False,
         extras={"session_id": "s", "memory_store": _broken_store(path)},

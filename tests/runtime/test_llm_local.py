@@ -14,6 +14,7 @@ from studio.runtime.llm import (
     BUILTIN_MODEL,
     ChatRequest,
     ChatResult,
+    LLMError,
     LLMTimeout,
     ModelNotFound,
     chat,
@@ -190,4 +191,27 @@ def test_total_time_limit_stops_generation() -> None:
         run(request)
     assert time.monotonic() - start < 2.0
     # The stopped generation released the model: the next call works.
+    assert run(ChatRequest(model=BUILTIN_MODEL, messages=HELLO, max_tokens=3)).text
+
+
+@pytest.mark.real_llm
+def test_prompt_longer_than_the_context_says_how_to_fix_it() -> None:
+    request = ChatRequest(
+        model=BUILTIN_MODEL, messages=[{"role": "user", "content": "word " * 3000}], max_tokens=4
+    )
+    with pytest.raises(LLMError, match="Fit to Context"):
+        run(request)
+
+
+@pytest.mark.real_llm
+def test_error_in_on_token_stops_generation_and_frees_the_model() -> None:
+    class Stop(Exception):
+        pass
+
+    def on_token(piece: str) -> None:
+        raise Stop
+
+    request = ChatRequest(model=BUILTIN_MODEL, messages=HELLO, max_tokens=30)
+    with pytest.raises(Stop):
+        asyncio.run(chat(request, on_token=on_token))
     assert run(ChatRequest(model=BUILTIN_MODEL, messages=HELLO, max_tokens=3)).text

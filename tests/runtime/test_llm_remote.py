@@ -317,3 +317,52 @@ def test_concurrent_requests_are_answered_concurrently(server: FakeOpenAI) -> No
     assert len(results) == 32 and all(r.text == server.default_text for r in results)
     assert server.max_active >= 16
     assert elapsed < 32 * 0.2 / 2  # far less than one after the other
+
+
+def test_unreachable_server_is_a_clear_connection_error() -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    request = ChatRequest(
+        model="openai/gpt-4o-mini",
+        messages=[{"role": "user", "content": "hi"}],
+        api_base=f"http://127.0.0.1:{port}/v1",
+        retries=1,
+        timeout_s=5,
+    )
+    start = time.monotonic()
+    with pytest.raises(ProviderError, match="could not connect") as caught:
+        run(request)
+    assert time.monotonic() - start < 5
+    assert caught.value.status_code is None
+
+
+def test_unknown_bare_model_name_says_how_to_write_it() -> None:
+    with pytest.raises(LLMError, match="provider/model"):
+        run(ChatRequest(model="my-favourite-model", messages=[{"role": "user", "content": "hi"}]))
+
+
+def test_azure_with_its_endpoint_still_needs_its_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHAIN_STUDIO_NO_KEYRING", "1")
+    monkeypatch.delenv("AZURE_API_KEY", raising=False)
+    request = ChatRequest(
+        model="azure/my-deployment",
+        messages=[{"role": "user", "content": "hi"}],
+        api_base="https://example-resource.openai.azure.com",
+    )
+    with pytest.raises(MissingApiKey, match="AZURE_API_KEY"):
+        run(request)
+
+
+def test_errors_raised_by_on_token_pass_through_unretried(server: FakeOpenAI) -> None:
+    class Stop(Exception):
+        pass
+
+    def on_token(piece: str) -> None:
+        raise Stop("the user pressed Stop")
+
+    with pytest.raises(Stop):
+        asyncio.run(chat(ask(server, retries=3), on_token=on_token))
+    assert server.count == 1
