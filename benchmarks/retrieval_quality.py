@@ -55,9 +55,17 @@ def run_multi_query(kb_name: str, question: str, fuse: bool, k: int) -> list[dic
     node_class = RAGFusionRetrieverNode if fuse else MultiQueryRetrieverNode
 
     async def go() -> dict[str, Any]:
-        ctx = RunContext(run_id="bench", node_id="mq", node_label="mq", emit=lambda e: None,
-                         loop=asyncio.get_running_loop(), cancelled=threading.Event(),
-                         flow_inputs={}, variables={}, base_dir=None)
+        ctx = RunContext(
+            run_id="bench",
+            node_id="mq",
+            node_label="mq",
+            emit=lambda e: None,
+            loop=asyncio.get_running_loop(),
+            cancelled=threading.Event(),
+            flow_inputs={},
+            variables={},
+            base_dir=None,
+        )
         node = node_class(node_class.Config(kb=kb_name, k=k, n=3))
         return dict(await node.run({"query": question}, ctx))
 

@@ -370,12 +370,17 @@ class RerankNode(Node):
 
     def _cross_encoder(self, query: str, texts: list[str], strict: bool) -> list[float] | None:
         config: RerankNode.Config = self.config  # type: ignore[assignment]
+        from studio.runtime import paths
+
+        folder = paths.sub_dir("models") / "fastembed"
+        short = config.cross_encoder.split("/")[-1]
+        folder.mkdir(parents=True, exist_ok=True)
+        if not strict and not any(short in p.name for p in folder.iterdir()):
+            return None  # not downloaded: 'auto' does not try the network (it may be offline)
         try:
             from fastembed.rerank.cross_encoder import TextCrossEncoder
 
-            from studio.runtime import paths
-
-            cache = str(paths.sub_dir("models") / "fastembed")
+            cache = str(folder)
             model = TextCrossEncoder(config.cross_encoder, cache_dir=cache, local_files_only=not strict)
             return [float(s) for s in model.rerank(query, texts)]
         except Exception as exc:
@@ -443,6 +448,7 @@ class FormatContextNode(Node):
     outputs = (
         Port("context", PortType.TEXT, "The numbered context block."),
         Port("citations", PortType.JSON, "[{n, source, heading?, page?, label}] in order."),
+        Port("sources", PortType.TEXT, "The citations as lines '[n] file, heading, page'."),
     )
 
     class Config(NodeConfig):
@@ -451,8 +457,7 @@ class FormatContextNode(Node):
             "estimate",
             widget="model",
             description=(
-                "Model whose tokenizer counts ('estimate': ~4 characters, or 1 CJK character, "
-                "per token)."
+                "Model whose tokenizer counts ('estimate': ~4 characters, or 1 CJK character, per token)."
             ),
         )
         template: str = setting(
@@ -513,7 +518,8 @@ class FormatContextNode(Node):
                 if meta.get(key_name) is not None:
                     cite[key_name] = meta[key_name]
             citations.append(cite)
-        return {"context": "\n\n".join(entries), "citations": citations}
+        sources = "\n".join(f"[{c['n']}] {c['label']}" for c in citations)
+        return {"context": "\n\n".join(entries), "citations": citations, "sources": sources}
 
 
 class FewShotSelectorNode(Node):

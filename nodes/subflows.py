@@ -40,10 +40,10 @@ class InterfaceEntry(BaseModel):
 def _load(path: Path) -> Any:
     from studio.flow.io import load_flow
 
+    if not path.is_file():
+        raise NodeError(f"path: the subflow file {path} does not exist")
     try:
         return load_flow(path)
-    except FileNotFoundError:
-        raise NodeError(f"path: the subflow file {path} does not exist") from None
     except Exception as exc:  # FlowError, JSON errors: the message names the problem
         raise NodeError(f"path: the subflow file {path} is invalid: {exc}") from None
 
@@ -51,8 +51,8 @@ def _load(path: Path) -> Any:
 def interface_of(path: str | os.PathLike[str]) -> dict[str, list[dict[str, Any]]]:
     """The `inputs` / `outputs` settings for a Subflow or Map node using this flow file."""
     flow = _load(Path(path))
-    inputs = [{"name": p.name, "type": p.type, "required": p.required is not False and p.default is None}
-              for p in flow.inputs]
+    # Only inputs declared required are required ports; the subflow's own run checks the rest.
+    inputs = [{"name": p.name, "type": p.type, "required": p.required is True} for p in flow.inputs]
     outputs = [{"name": p.name, "type": p.type, "required": True} for p in flow.outputs]
     return {"inputs": inputs, "outputs": outputs}
 
@@ -90,8 +90,15 @@ async def run_subflow(path: Path, inputs: dict[str, Any], ctx: RunContext, label
     flow = _load(path)
     extras = {**ctx.extras, STACK_KEY: [*stack, resolved]}
     try:
-        result = await arun_flow(flow, inputs, record=False, base_dir=path.parent, extras=extras,
-                                 cancel=getattr(ctx, "_cancelled", None), flow_path=resolved)
+        result = await arun_flow(
+            flow,
+            inputs,
+            record=False,
+            base_dir=path.parent,
+            extras=extras,
+            cancel=getattr(ctx, "_cancelled", None),
+            flow_path=resolved,
+        )
     except BadInput as exc:
         raise NodeError(f"{label}: {exc}") from None
     except Exception as exc:  # an invalid subflow (FlowError) names its problems
@@ -152,7 +159,9 @@ class MapNode(Node):
     deterministic = False
     inputs = (
         Port("items", PortType.JSON, "The list to go over."),
-        Port("shared", PortType.JSON, "Values given to every run (an object of input names).", required=False),
+        Port(
+            "shared", PortType.JSON, "Values given to every run (an object of input names).", required=False
+        ),
     )
     outputs = (
         Port("results", PortType.JSON, "One result per item, in order."),
@@ -160,11 +169,15 @@ class MapNode(Node):
     )
 
     class Config(_SubflowConfig):
-        item_input: str = setting("item", pattern=NAME_PATTERN, description="The flow input each item goes to.")
+        item_input: str = setting(
+            "item", pattern=NAME_PATTERN, description="The flow input each item goes to."
+        )
         output: str = setting("", description="The flow output to collect (empty: all outputs as an object).")
         concurrency: int = setting(4, ge=1, le=64, description="Items run at the same time.")
         on_error: Literal["stop", "keep going"] = setting(
-            "stop", choices=["stop", "keep going"], description="Stop at the first failing item, or record it."
+            "stop",
+            choices=["stop", "keep going"],
+            description="Stop at the first failing item, or record it.",
         )
 
     async def run(self, inputs: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
@@ -185,7 +198,9 @@ class MapNode(Node):
             async with gate:
                 ctx.raise_if_cancelled()
                 try:
-                    outputs = await run_subflow(path, {**shared, config.item_input: item}, ctx, f"item {index}")
+                    outputs = await run_subflow(
+                        path, {**shared, config.item_input: item}, ctx, f"item {index}"
+                    )
                 except NodeError as exc:
                     if config.on_error == "stop":
                         raise
@@ -193,8 +208,10 @@ class MapNode(Node):
                     return
                 if config.output:
                     if config.output not in outputs:
-                        raise NodeError(f"output: the subflow has no output {config.output!r} (it has: "
-                                        f"{', '.join(outputs) or 'none'})")
+                        raise NodeError(
+                            f"output: the subflow has no output {config.output!r} (it has: "
+                            f"{', '.join(outputs) or 'none'})"
+                        )
                     results[index] = outputs[config.output]
                 else:
                     results[index] = outputs

@@ -34,7 +34,7 @@ class TokenCountNode(Node):
     title = "Token Count"
     category = "Models"
     description = "Counts the tokens a text or a conversation takes for a model."
-    inputs = (Port("value", PortType.ANY, "Text, a message list, documents or any JSON value."),)
+    inputs = (Port("text", PortType.ANY, "Text, a message list, documents or any JSON value."),)
     outputs = (Port("tokens", PortType.NUMBER, "The number of tokens."),)
 
     class Config(NodeConfig):
@@ -43,7 +43,7 @@ class TokenCountNode(Node):
     def run(self, inputs: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
         config: TokenCountNode.Config = self.config  # type: ignore[assignment]
         model = model_for_run(config.model, ctx)
-        value = inputs.get("value")
+        value = inputs.get("text")
         try:
             if value is None:
                 count = 0

@@ -158,6 +158,7 @@ async def aexecute_tool(
             raise NodeError(f"tool {spec.get('name')!r} has invalid settings: {exc}") from None
         node = node_class(config)  # type: ignore[assignment]
     assert node is not None
+    node.spec = dict(spec)  # type: ignore[attr-defined]  # agents-as-tools read their own tools here
     problem = check_arguments(spec.get("parameters") or {}, arguments)
     if problem:
         raise ToolArgumentError(

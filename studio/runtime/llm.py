@@ -42,6 +42,7 @@ __all__ = [
     "context_window",
     "is_local_model",
     "list_local_models",
+    "models_folder",
     "resolve_local_model",
 ]
 

@@ -179,7 +179,7 @@ def parse_and_validate(text: str, request: ChatRequest) -> Any:
     if request.response_format == "json_schema" and request.json_schema:
         problem = schema_problem(value, request.json_schema)
         if problem:
-            path = problem.split(":", 1)[0]
+            path = problem.split(":", 1)[0] if problem.startswith("$") else None
             raise InvalidJSONOutput(
                 f"the model's JSON does not match the schema at {problem}; "
                 f"reply: {snippet(text)!r}",

@@ -31,6 +31,9 @@ BUILTIN_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 LOCAL_N_CTX = 2048
 # Models stay loaded between calls; big user models are evicted beyond this many.
 MAX_CACHED_MODELS = 2
+# Small models loop ("4 pens = 40 pens" forever) without a mild penalty on repeated tokens;
+# llama.cpp's classic default.
+REPEAT_PENALTY = 1.1
 # How often the event loop checks the silence and total limits while the model generates.
 _POLL_S = 0.05
 
@@ -379,6 +382,7 @@ async def chat_local(
         "temperature": request.temperature,
         # llama-cpp treats None/0 as "until the context is full".
         "max_tokens": request.max_tokens,
+        "repeat_penalty": REPEAT_PENALTY,
     }
     if request.top_p is not None:
         kwargs["top_p"] = request.top_p

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import logging
 import os
 import random
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from studio.runtime.llm_types import (
@@ -21,6 +23,8 @@ from studio.runtime.llm_types import (
     MissingApiKey,
     ProviderError,
 )
+
+log = logging.getLogger(__name__)
 
 # Provider (litellm's prefix) -> the environment variable / keyring entry holding its key.
 PROVIDER_KEYS: dict[str, str] = {
@@ -153,12 +157,13 @@ class _CallbackError(Exception):
         self.error = error
 
 
-class _Retryable(Exception):
-    """An attempt failed in a way another attempt may fix."""
+@dataclass
+class _Failure:
+    """Why an attempt failed, and whether another attempt may fix it."""
 
-    def __init__(self, error: LLMError, retry_after: float | None = None):
-        self.error = error
-        self.retry_after = retry_after
+    error: LLMError
+    retryable: bool
+    retry_after: float | None = None  # seconds the provider asked us to wait
 
 
 def _retry_after(exc: BaseException) -> float | None:
@@ -223,26 +228,21 @@ def _is_connection_error(exc: BaseException, litellm: Any) -> bool:
     return False
 
 
-def _classify(exc: BaseException, request: ChatRequest, provider: str, key: str | None) -> LLMError:
-    """Turn a litellm/httpx exception into our error; wrap it in _Retryable when worth retrying."""
+def _classify(exc: BaseException, request: ChatRequest, provider: str, key: str | None) -> _Failure:
+    """Turn a litellm/httpx exception into our error; 429, 5xx, timeouts and connection errors
+    are worth another attempt."""
     litellm = import_litellm()
     label = provider or "the provider"
     if _is_timeout(exc, litellm):
-        raise _Retryable(
-            LLMTimeout(
-                f"{request.model} did not answer within {request.timeout_s:g} s (timeout_s)"
-            )
-        )
+        timeout = LLMTimeout(f"{request.model} did not answer within {request.timeout_s:g} s (timeout_s)")
+        return _Failure(timeout, retryable=True)
     status = getattr(exc, "status_code", None)
     message = _short(_scrub(str(exc), key))
     if _is_connection_error(exc, litellm):
-        raise _Retryable(
-            ProviderError(
-                f"could not connect to {label} for {request.model}: {message}",
-                status_code=None,
-                provider=provider,
-            )
+        error = ProviderError(
+            f"could not connect to {label} for {request.model}: {message}", provider=provider
         )
+        return _Failure(error, retryable=True)
     error = ProviderError(
         f"{label} answered HTTP {status} for {request.model}: {message}"
         if status
@@ -250,9 +250,8 @@ def _classify(exc: BaseException, request: ChatRequest, provider: str, key: str 
         status_code=status,
         provider=provider,
     )
-    if status is not None and (status == 429 or status >= 500 or status == 408):
-        raise _Retryable(error, _retry_after(exc))
-    return error
+    retryable = status is not None and (status in (408, 429) or status >= 500)
+    return _Failure(error, retryable, _retry_after(exc) if retryable else None)
 
 
 def backoff_delay(attempt: int, retry_after: float | None = None) -> float:
@@ -368,9 +367,8 @@ async def _with_retries(
     litellm = import_litellm()
     kwargs = _call_kwargs(request, messages, key)
     attempts = max(0, request.retries) + 1
-    state: dict[str, Any] = {"streamed": False, "attempts": 0}
+    state: dict[str, Any] = {"streamed": False}
     for attempt in range(attempts):
-        state["attempts"] = attempt + 1
         try:
             text, finish_reason, usage = await _attempt(request, kwargs, on_token, state)
             break
@@ -381,15 +379,16 @@ async def _with_retries(
         except _CallbackError as callback:
             raise callback.error from None
         except Exception as exc:
-            try:
-                raise _classify(exc, request, provider, key) from None
-            except _Retryable as retry:
-                # Tokens already shown cannot be taken back: never retry after streaming began.
-                if state["streamed"] or attempt + 1 >= attempts:
-                    if attempts > 1 and not state["streamed"]:
-                        retry.error.args = (f"{retry.error} (after {attempts} attempts)",)
-                    raise retry.error from None
-                await asyncio.sleep(backoff_delay(attempt, retry.retry_after))
+            failure = _classify(exc, request, provider, key)
+            # Tokens already shown cannot be taken back: never retry after streaming began.
+            if not failure.retryable or state["streamed"] or attempt + 1 >= attempts:
+                if failure.retryable and attempt > 0 and not state["streamed"]:
+                    failure.error.args = (f"{failure.error} (after {attempt + 1} attempts)",)
+                raise failure.error from None
+            delay = backoff_delay(attempt, failure.retry_after)
+            log.info("attempt %d of %d failed (%s); retrying in %.2f s",
+                     attempt + 1, attempts, failure.error, delay)
+            await asyncio.sleep(delay)
     if usage is not None:
         prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
         completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)

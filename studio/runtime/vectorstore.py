@@ -37,7 +37,6 @@ from studio.runtime.kb_query import (
 from studio.runtime.kb_rows import (
     KnowledgeBaseError,
     build_ann,
-    has_ann,
     maintain_indices,
     row_for,
     schema,
@@ -124,6 +123,7 @@ class KnowledgeBase:
         self.folder = folder
         self.meta = meta
         self._table: Any = None
+        self._index_cache: tuple[int, set[str]] | None = None
 
     # ----------------------------------------------------------------- lifecycle
     @classmethod
@@ -239,6 +239,13 @@ class KnowledgeBase:
             self._table.checkout_latest()
         return self._table
 
+    def _indices(self, table: Any) -> set[str]:
+        """Index names of the table, remembered per table version (listing costs a file read)."""
+        version = int(table.version)
+        if self._index_cache is None or self._index_cache[0] != version:
+            self._index_cache = (version, {i.name for i in table.list_indices()})
+        return self._index_cache[1]
+
     @property
     def version(self) -> int:
         """The table version readers currently see."""
@@ -303,7 +310,7 @@ class KnowledgeBase:
 
         if vectors is not None and len(vectors) != len(chunks):
             raise KnowledgeBaseError(f"{len(vectors)} vectors given for {len(chunks)} chunks")
-        for vec in vectors or ():
+        for vec in vectors if vectors is not None else ():
             if len(vec) != self.dimension:
                 raise self._mismatch(len(vec), "the given vectors")
         if embedder is not None and vectors is None and embedder.dimension != self.dimension:
@@ -432,9 +439,6 @@ class KnowledgeBase:
             table = self.table()
             build_ann(table, metric=self.metric, dimension=self.dimension)
 
-    def _has_ann(self, table: Any) -> bool:
-        return any(i.name == "vector_idx" for i in table.list_indices())
-
     def search_vector(
         self,
         vector: Sequence[float],
@@ -456,7 +460,7 @@ class KnowledgeBase:
         sql, py_filter = split_filter(filter, where)
         fetch = k if not py_filter else k * 5
         query = table.search(list(map(float, vector)), query_type="vector").distance_type(self.metric)
-        if has_ann(table):
+        if "vector_idx" in self._indices(table):
             query = query.nprobes(20).refine_factor(10)
         if sql:
             query = query.where(sql, prefilter=True)
@@ -485,9 +489,8 @@ class KnowledgeBase:
         """Keyword search (BM25) over the chunk texts; Chinese queries are cut into words first."""
         table = self.table()
         terms = segment_query(query).strip()
-        if not terms or table.count_rows() == 0:
-            return SearchResult([], int(table.version), self.name)
-        if not any(i.name == "text_tokens_idx" for i in table.list_indices()):
+        # No index means no rows were ever written (it is made with the first rows).
+        if not terms or "text_tokens_idx" not in self._indices(table):
             return SearchResult([], int(table.version), self.name)
         sql, py_filter = split_filter(filter, where)
         fetch = k if not py_filter else k * 5

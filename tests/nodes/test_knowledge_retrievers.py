@@ -150,6 +150,7 @@ def test_format_context_numbers_citations_and_fits_budget() -> None:
     assert out["context"].startswith("[1] (manual.md, Account > Password)\nTo reset")
     assert "[4] (guide.pdf, page 3)" in out["context"]
     assert [c["n"] for c in out["citations"]] == [1, 2, 3, 4, 5]  # the duplicate is dropped
+    assert out["sources"].splitlines()[3] == "[4] guide.pdf, page 3"
     small, _ = run_node(FormatContextNode, {"max_tokens": 40}, {"documents": docs})
     from studio.runtime.tokenizer import estimate_tokens
 

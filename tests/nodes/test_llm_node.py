@@ -190,9 +190,9 @@ def test_config_is_checked() -> None:
     with pytest.raises(ValueError, match="temperature"):
         LLMChatNode.Config(temperature=3)
     with pytest.raises(ValueError, match="response_format"):
-        LLMChatNode.Config(response_format="xml")
+        LLMChatNode.Config(response_format="xml")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="api_key"):
-        LLMChatNode.Config(api_key={"secret": "not a name!"})
+        LLMChatNode.Config(api_key={"secret": "not a name!"})  # type: ignore[arg-type]
     assert LLMChatNode.check(LLMChatNode.Config(response_format="json_schema")) == [
         "json_schema: response format 'json_schema' needs a JSON schema"
     ]

@@ -46,7 +46,7 @@ def run_node(node: Node, inputs: dict[str, Any], base_dir: Path | None = None) -
 
 def count(value: Any, **config: Any) -> int:
     node = TokenCountNode(TokenCountNode.Config(**config))
-    return int(run_node(node, {"value": value})["tokens"])
+    return int(run_node(node, {"text": value})["tokens"])
 
 
 def fit(inputs: dict[str, Any], **config: Any) -> dict[str, Any]:
@@ -80,7 +80,7 @@ def test_count_for_an_api_model() -> None:
 def test_count_with_a_missing_model_file_names_it(tmp_path: Path) -> None:
     with pytest.raises(NodeError, match=r"model:.*gone\.gguf"):
         run_node(
-            TokenCountNode(TokenCountNode.Config(model="gone.gguf")), {"value": "x"}, tmp_path
+            TokenCountNode(TokenCountNode.Config(model="gone.gguf")), {"text": "x"}, tmp_path
         )
 
 
@@ -156,7 +156,7 @@ def test_fit_in_a_flow() -> None:
         .node("fit", "tokens.fit", max_tokens=50)
         .node("count", "tokens.count")
         .node("out", "io.output", name="tokens")
-        .chain("doc.text", "fit.text", "fit.text", "count.value", "count.tokens", "out.value")
+        .chain("doc.text", "fit.text", "fit.text", "count.text", "count.tokens", "out.value")
         .build()
     )
     registry = Registry.of([TextInput, Output, FitToContextNode, TokenCountNode])

@@ -166,9 +166,11 @@ def test_json_mode_returns_json() -> None:
     result = run(
         ChatRequest(
             model=BUILTIN_MODEL,
-            messages=[{"role": "user", "content": "List three fruits as a JSON object."}],
+            messages=[
+                {"role": "user", "content": 'Reply with JSON like {"fruits": ["apple", "pear"]}.'}
+            ],
             response_format="json",
-            max_tokens=48,
+            max_tokens=64,
             temperature=0,
         )
     )

@@ -366,3 +366,26 @@ def test_errors_raised_by_on_token_pass_through_unretried(server: FakeOpenAI) ->
     with pytest.raises(Stop):
         asyncio.run(chat(ask(server, retries=3), on_token=on_token))
     assert server.count == 1
+
+
+def test_json_cut_off_by_max_tokens_says_so(server: FakeOpenAI) -> None:
+    server.reply(Reply('{"summary": "a long text that never', finish_reason="length"))
+    with pytest.raises(InvalidJSONOutput, match="max_tokens=16"):
+        run(ask(server, response_format="json", max_tokens=16))
+
+
+def test_schema_check_without_the_jsonschema_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from studio.runtime.llm_json import schema_problem
+
+    monkeypatch.setitem(sys.modules, "jsonschema", None)  # `import jsonschema` now fails
+    schema = {
+        "type": "object",
+        "required": ["items"],
+        "properties": {"items": {"type": "array", "items": {"type": "integer"}}},
+    }
+    assert schema_problem({"items": [1, 2]}, schema) is None
+    assert schema_problem({}, schema) == "$: missing required property 'items'"
+    assert schema_problem({"items": [1, "x"]}, schema) == "$.items[1]: expected integer, got str"
+    assert schema_problem({"items": [True]}, schema) == "$.items[0]: expected integer, got bool"

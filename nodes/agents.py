@@ -1,0 +1,507 @@
+"""Agents: ReAct, tool calling, plan-and-execute and a supervisor over several agents.
+
+Every agent takes a `task`, tools on its multi `tools` input (tool nodes, or other agents), and
+returns an `answer` and its `steps`. Every thought, action and observation is a trace event
+(`ctx.trace`), which the CLI prints and the GUI shows, and which stays in the run record when a
+limit stops the agent. Limits: iterations, tool calls, total tokens and cost. An agent also offers
+itself as a tool (`tool` output), which is how a supervisor gets its workers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from nodes.agent_protocols import (
+    REACT_INSTRUCTIONS,
+    coerce_arguments,
+    describe_tools,
+    find_tool,
+    observation_text,
+    parse_react,
+    substitute_results,
+)
+from nodes.tools import TOOL_NAME, ToolArgumentError, ToolDenied, aexecute_tool
+from studio.engine.context import RunContext
+from studio.engine.errors import NodeError
+from studio.engine.node import Node, NodeConfig, Port, PortType, setting
+from studio.flow import SecretRef
+
+__all__ = ["AgentLimitReached", "PlannerAgent", "ReactAgent", "SupervisorAgent", "ToolCallingAgent"]
+
+BUILTIN_MODEL = "local/smollm2-135m-instruct"
+
+
+class AgentLimitReached(NodeError):
+    """The agent hit one of its limits before finishing; its steps so far are in the trace."""
+
+
+class AgentConfig(NodeConfig):
+    """Settings every agent has."""
+
+    name: str = setting("agent", pattern=TOOL_NAME, description="Its name when a supervisor uses it.")
+    description: str = setting("", multiline=True, description="What it is good at (for a supervisor).")
+    model: str = setting(BUILTIN_MODEL, widget="model", description="The model that thinks.")
+    instructions: str = setting(
+        "", multiline=True, description="Extra instructions put in the system prompt."
+    )
+    temperature: float = setting(0.0, ge=0, le=2, description="0 keeps the agent's choices repeatable.")
+    max_iterations: int = setting(6, ge=1, le=100, description="Model replies at most.")
+    max_tool_calls: int = setting(10, ge=0, le=500, description="Tool calls at most.")
+    max_reply_tokens: int = setting(384, ge=16, le=32_000, advanced=True, description="Longest single reply.")
+    token_budget: int = setting(0, ge=0, description="Total tokens at most (0 = no limit).")
+    cost_budget_usd: float = setting(0.0, ge=0, description="Total cost at most in USD (0 = no limit).")
+    api_base: str | None = setting(
+        None, advanced=True, description="Server URL for OpenAI-compatible servers."
+    )
+    api_key: SecretRef | None = setting(
+        None, secret=True, advanced=True, description="The API key's secret name."
+    )
+
+
+class _Budget:
+    """Counts what an agent has spent and stops it at its limits."""
+
+    def __init__(self, config: AgentConfig, label: str):
+        self.config, self.label = config, label
+        self.iterations = self.tool_calls = self.tokens = 0
+        self.cost = 0.0
+        self.steps: list[dict[str, Any]] = []
+
+    def stop(self, why: str) -> AgentLimitReached:
+        return AgentLimitReached(
+            f"{self.label} stopped: {why} after {len(self.steps)} steps (they are in the run's trace); "
+            f"raise the limit or simplify the task"
+        )
+
+    def next_iteration(self) -> None:
+        if self.iterations >= self.config.max_iterations:
+            raise self.stop(f"no final answer within max_iterations={self.config.max_iterations}")
+        self.iterations += 1
+
+    def tool_call(self) -> None:
+        if self.tool_calls >= self.config.max_tool_calls:
+            raise self.stop(f"max_tool_calls={self.config.max_tool_calls} reached")
+        self.tool_calls += 1
+
+    def spend(self, tokens: int, cost: float) -> None:
+        self.tokens += tokens
+        self.cost += cost
+        if self.config.token_budget and self.tokens > self.config.token_budget:
+            raise self.stop(f"token_budget={self.config.token_budget} exceeded ({self.tokens} tokens)")
+        if self.config.cost_budget_usd and self.cost > self.config.cost_budget_usd:
+            raise self.stop(f"cost_budget_usd={self.config.cost_budget_usd:g} exceeded (${self.cost:.4f})")
+
+
+def _tool_list(value: Any) -> list[dict[str, Any]]:
+    tools = [t for t in (value or []) if isinstance(t, dict) and t.get("name")]
+    seen: set[str] = set()
+    for tool in tools:
+        if tool["name"] in seen:
+            raise NodeError(f"input 'tools': two tools are called {tool['name']!r}; rename one")
+        seen.add(tool["name"])
+    return tools
+
+
+class AgentNode(Node):
+    """Shared plumbing: inputs, limits, model calls, tool calls, agent-as-tool."""
+
+    category = "Agents"
+    deterministic = False
+    inputs = (
+        Port(
+            "task",
+            PortType.TEXT,
+            "The question or goal (leave unwired to use it only as a tool).",
+            required=False,
+        ),
+        Port("tools", PortType.TOOL, "Tools (or other agents) it may use.", required=False, multi=True),
+        Port("history", PortType.MESSAGES, "Earlier conversation.", required=False),
+    )
+    outputs = (
+        Port("answer", PortType.TEXT, "The final answer."),
+        Port("steps", PortType.JSON, "Every thought, action and observation."),
+        Port("tool", PortType.TOOL, "This agent as a tool, for a supervisor."),
+    )
+    Config = AgentConfig
+
+    @classmethod
+    def parameters(cls, config: NodeConfig) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "properties": {"task": {"type": "string", "description": "What to do."}},
+            "required": ["task"],
+        }
+
+    @classmethod
+    def tool_spec(cls, config: NodeConfig, tools: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        agent: AgentConfig = config  # type: ignore[assignment]
+        return {
+            "name": agent.name,
+            "description": agent.description or cls.description,
+            "parameters": cls.parameters(config),
+            "node_type": cls.type,
+            "config": config.model_dump(mode="json"),
+            "side_effects": False,
+            "tools": tools or [],
+        }
+
+    @classmethod
+    def needs_confirmation(cls, config: NodeConfig, arguments: Mapping[str, Any]) -> bool:
+        return False  # its own tools ask, each time they are used
+
+    async def run(self, inputs: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
+        tools = _tool_list(inputs.get("tools"))
+        spec = self.tool_spec(self.config, tools)
+        task = inputs.get("task")
+        if task is None:
+            return {"tool": spec}
+        if not isinstance(task, str) or not task.strip():
+            raise NodeError("input 'task': expected a non-empty text")
+        budget = _Budget(self.config, f"agent {self.config.name!r}")  # type: ignore[arg-type,attr-defined]
+        answer = await self.solve(task, tools, list(inputs.get("history") or []), ctx, budget)
+        return {"answer": answer, "steps": budget.steps, "tool": spec}
+
+    async def call(self, arguments: dict[str, Any], ctx: RunContext) -> Any:
+        """Used as a tool (by a supervisor): run on `task` with the tools it was wired to."""
+        tools = _tool_list(getattr(self, "spec", {}).get("tools"))
+        budget = _Budget(self.config, f"agent {self.config.name!r}")  # type: ignore[arg-type,attr-defined]
+        return await self.solve(str(arguments["task"]), tools, [], ctx, budget)
+
+    async def solve(
+        self,
+        task: str,
+        tools: list[dict[str, Any]],
+        history: list[dict[str, Any]],
+        ctx: RunContext,
+        budget: _Budget,
+    ) -> str:
+        raise NotImplementedError
+
+    def step(self, ctx: RunContext, budget: _Budget, kind: str, data: Any) -> None:
+        """Record a thought / action / observation: in `steps` and as a trace event."""
+        budget.steps.append({"agent": self.config.name, "kind": kind, "data": data})  # type: ignore[attr-defined]
+        ctx.trace(kind, {"agent": self.config.name, "data": data})  # type: ignore[attr-defined]
+
+    async def chat(
+        self,
+        messages: list[dict[str, Any]],
+        ctx: RunContext,
+        budget: _Budget,
+        *,
+        json_mode: bool = False,
+        stop: list[str] | None = None,
+    ) -> Any:
+        """One model reply under the agent's limits."""
+        from studio.runtime.llm import ChatRequest, LLMError, chat
+
+        config: AgentConfig = self.config  # type: ignore[assignment]
+        budget.next_iteration()
+        ctx.raise_if_cancelled()
+        request = ChatRequest(
+            model=config.model,
+            messages=list(messages),
+            temperature=config.temperature,
+            max_tokens=config.max_reply_tokens,
+            stop=stop,
+            response_format="json" if json_mode else "text",
+            api_base=config.api_base or None,
+            api_key_name=config.api_key.secret if config.api_key else None,
+        )
+        try:
+            result = await chat(request)
+        except LLMError as exc:
+            if json_mode and type(exc).__name__ == "InvalidJSONOutput":
+                return None  # the caller tells the model and lets it try again
+            raise NodeError(f"agent {config.name!r}: the model failed: {exc}") from None
+        ctx.add_usage(result.prompt_tokens, result.completion_tokens, result.cost_usd)
+        budget.spend(result.prompt_tokens + result.completion_tokens, result.cost_usd)
+        return result
+
+    async def use_tool(self, spec: dict[str, Any], arguments: Any, ctx: RunContext, budget: _Budget) -> str:
+        """Call a tool; failures become observations the model can react to."""
+        budget.tool_call()
+        self.step(ctx, budget, "action", {"tool": spec["name"], "arguments": arguments})
+        try:
+            value = await aexecute_tool(spec, arguments, ctx)
+            observation = observation_text(value)
+        except (ToolArgumentError, ToolDenied) as exc:
+            observation = f"Error: {exc}"
+        except AgentLimitReached:
+            raise
+        except NodeError as exc:
+            observation = f"Error: {exc}"
+        self.step(ctx, budget, "observation", {"tool": spec["name"], "result": observation})
+        return observation
+
+
+class ReactAgent(AgentNode):
+    """Thought / Action / Observation in plain text, so small local models can use tools too."""
+
+    type = "agent.react"
+    title = "ReAct Agent"
+    description = (
+        "Reasons step by step in the ReAct text format (Thought, Action, Observation, Final Answer); "
+        "works with small local models. Sloppy replies are read generously."
+    )
+
+    async def solve(
+        self,
+        task: str,
+        tools: list[dict[str, Any]],
+        history: list[dict[str, Any]],
+        ctx: RunContext,
+        budget: _Budget,
+    ) -> str:
+        names = ", ".join(t["name"] for t in tools) or "none"
+        system = REACT_INSTRUCTIONS.format(tools=describe_tools(tools) or "(no tools)", names=names)
+        if self.config.instructions:  # type: ignore[attr-defined]
+            system += "\n" + self.config.instructions  # type: ignore[attr-defined]
+        messages = [{"role": "system", "content": system}, *history, {"role": "user", "content": task}]
+        while True:
+            result = await self.chat(messages, ctx, budget, stop=["Observation:", "\nObservation"])
+            step = parse_react(result.text)
+            if step.thought:
+                self.step(ctx, budget, "thought", step.thought)
+            if step.action is None:
+                answer = (step.final_answer or "").strip()
+                self.step(ctx, budget, "final answer", answer)
+                return answer
+            messages.append({"role": "assistant", "content": result.text.strip()})
+            spec, inline = find_tool(step.action, tools)
+            if spec is None:
+                observation = (
+                    f"Error: there is no tool {step.action!r}. Use one of: {names}, "
+                    f"or write the Final Answer."
+                )
+                self.step(ctx, budget, "observation", {"tool": step.action, "result": observation})
+            else:
+                arguments = coerce_arguments(step.action_input or inline, spec)
+                observation = await self.use_tool(spec, arguments, ctx, budget)
+            messages.append({"role": "user", "content": f"Observation: {observation}"})
+
+
+_CALLING_INSTRUCTIONS = """You can call tools to help answer. Tools:
+{tools}
+
+Reply with JSON only. To call a tool: {{"tool": "<tool name>", "arguments": {{...}}}}
+When you know the answer: {{"answer": "<the final answer>"}}"""
+
+
+class ToolCallingAgent(AgentNode):
+    """Calls tools with structured (JSON) calls and answers when it is done."""
+
+    type = "agent.tool_calling"
+    title = "Tool-Calling Agent"
+    description = (
+        "Calls tools with structured JSON calls (a tool name and arguments checked against the tool's "
+        "schema), reads the results and answers."
+    )
+
+    async def solve(
+        self,
+        task: str,
+        tools: list[dict[str, Any]],
+        history: list[dict[str, Any]],
+        ctx: RunContext,
+        budget: _Budget,
+    ) -> str:
+        system = _CALLING_INSTRUCTIONS.format(tools=describe_tools(tools) or "(no tools)")
+        if self.config.instructions:  # type: ignore[attr-defined]
+            system += "\n" + self.config.instructions  # type: ignore[attr-defined]
+        messages = [{"role": "system", "content": system}, *history, {"role": "user", "content": task}]
+        while True:
+            result = await self.chat(messages, ctx, budget, json_mode=True)
+            reply = result.parsed if result is not None else None
+            if isinstance(reply, dict) and "answer" in reply and not reply.get("tool"):
+                answer = reply["answer"] if isinstance(reply["answer"], str) else json.dumps(reply["answer"])
+                self.step(ctx, budget, "final answer", answer)
+                return answer
+            if not (isinstance(reply, dict) and isinstance(reply.get("tool"), str)):
+                shown = result.text[:200] if result is not None else "(not JSON)"
+                self.step(ctx, budget, "thought", shown)
+                messages += [
+                    {"role": "assistant", "content": shown},
+                    {
+                        "role": "user",
+                        "content": 'Reply with JSON only: {"tool": ..., "arguments": {...}} '
+                        'or {"answer": ...}.',
+                    },
+                ]
+                continue
+            messages.append({"role": "assistant", "content": json.dumps(reply, ensure_ascii=False)})
+            spec, _ = find_tool(reply["tool"], tools)
+            if spec is None:
+                names = ", ".join(t["name"] for t in tools)
+                observation = f"Error: there is no tool {reply['tool']!r}; tools: {names}"
+                self.step(ctx, budget, "observation", {"tool": reply["tool"], "result": observation})
+            else:
+                observation = await self.use_tool(spec, reply.get("arguments") or {}, ctx, budget)
+            messages.append({"role": "user", "content": f"Result of {reply['tool']}: {observation}"})
+
+
+_PLAN_INSTRUCTIONS = """Make a plan that reaches the goal using these tools:
+{tools}
+
+Reply with JSON only: {{"steps": [{{"tool": "<tool name>", "arguments": {{...}}}}, ...]}}
+Use at most {max_steps} steps. In arguments, write {{{{step1}}}} for the result of step 1, and so on."""
+
+
+class PlannerAgent(AgentNode):
+    """Plan first (JSON steps over the tools), then run the steps; re-plan when a step fails."""
+
+    type = "agent.planner"
+    title = "Plan-and-Execute Agent"
+    description = (
+        "Asks the model for a plan (JSON steps over the tools), runs the steps in order with each "
+        "result available to later steps, re-plans when a step fails, then writes the answer."
+    )
+
+    class Config(AgentConfig):
+        max_steps: int = setting(6, ge=1, le=50, description="Steps in one plan at most.")
+        max_replans: int = setting(2, ge=0, le=10, description="New plans after a failed step.")
+
+    async def _plan(
+        self, goal: str, tools: list[dict[str, Any]], notes: str, ctx: RunContext, budget: _Budget
+    ) -> list[dict[str, Any]]:
+        config: PlannerAgent.Config = self.config  # type: ignore[assignment]
+        system = _PLAN_INSTRUCTIONS.format(tools=describe_tools(tools), max_steps=config.max_steps)
+        prompt = f"Goal: {goal}" + (f"\n\n{notes}" if notes else "")
+        for _attempt in range(2):
+            result = await self.chat(
+                [{"role": "system", "content": system}, {"role": "user", "content": prompt}],
+                ctx,
+                budget,
+                json_mode=True,
+            )
+            parsed = result.parsed if result is not None else None
+            steps = (
+                parsed.get("steps")
+                if isinstance(parsed, dict)
+                else parsed
+                if isinstance(parsed, list)
+                else None
+            )
+            if isinstance(steps, list) and all(isinstance(s, dict) and s.get("tool") for s in steps):
+                plan = steps[: config.max_steps]
+                self.step(ctx, budget, "plan", plan)
+                return plan
+            prompt += '\n\nYour reply was not a plan. Reply with JSON only: {"steps": [...]}'
+        raise NodeError(f"agent {config.name!r}: the model did not produce a usable plan")
+
+    async def solve(
+        self,
+        task: str,
+        tools: list[dict[str, Any]],
+        history: list[dict[str, Any]],
+        ctx: RunContext,
+        budget: _Budget,
+    ) -> str:
+        config: PlannerAgent.Config = self.config  # type: ignore[assignment]
+        done: list[str] = []
+        notes = ""
+        for replan in range(config.max_replans + 1):
+            plan = await self._plan(task, tools, notes, ctx, budget)
+            results: dict[int, Any] = {}
+            failure = ""
+            for number, planned in enumerate(plan, start=1):
+                spec, _ = find_tool(str(planned["tool"]), tools)
+                if spec is None:
+                    failure = f"step {number}: there is no tool {planned['tool']!r}"
+                    break
+                arguments = substitute_results(planned.get("arguments") or {}, results)
+                observation = await self.use_tool(spec, arguments, ctx, budget)
+                if observation.startswith("Error:"):
+                    failure = f"step {number} ({spec['name']}) failed: {observation[7:]}"
+                    break
+                try:
+                    results[number] = json.loads(observation)
+                except ValueError:
+                    results[number] = observation
+                done.append(f"{spec['name']}({json.dumps(arguments, ensure_ascii=False)}) -> {observation}")
+            if not failure:
+                break
+            self.step(ctx, budget, "replan", failure)
+            if replan == config.max_replans:
+                raise budget.stop(f"the plan kept failing ({failure}); max_replans={config.max_replans}")
+            notes = (
+                "Done so far:\n"
+                + "\n".join(done)
+                + f"\n\nThe last plan failed: {failure}. Plan what remains."
+            )
+        summary = "\n".join(done) or "(no steps were needed)"
+        result = await self.chat(
+            [
+                {"role": "system", "content": "Answer the goal from the results of the steps. Be brief."},
+                {"role": "user", "content": f"Goal: {task}\n\nResults:\n{summary}\n\nAnswer:"},
+            ],
+            ctx,
+            budget,
+        )
+        answer = result.text.strip()
+        self.step(ctx, budget, "final answer", answer)
+        return str(answer)
+
+
+_SUPERVISOR_INSTRUCTIONS = """You lead a team. Workers:
+{workers}
+
+Decide who works next. Reply with JSON only:
+{{"next": "<worker name>", "task": "<what the worker should do>"}}
+or, when the user's request is fully answered, {{"next": "FINISH", "answer": "<final answer>"}}"""
+
+
+class SupervisorAgent(AgentNode):
+    """Routes work between several agents (wired into `tools`) until the task is done."""
+
+    type = "agent.supervisor"
+    title = "Supervisor"
+    description = (
+        "Multi-agent: hands parts of the task to worker agents (or tools) wired into 'tools', reads "
+        "their answers and decides who works next, then answers."
+    )
+
+    async def solve(
+        self,
+        task: str,
+        tools: list[dict[str, Any]],
+        history: list[dict[str, Any]],
+        ctx: RunContext,
+        budget: _Budget,
+    ) -> str:
+        if not tools:
+            raise NodeError("input 'tools': wire at least one worker agent (its 'tool' output)")
+        workers = "\n".join(f"- {t['name']}: {t.get('description', '')}" for t in tools)
+        messages = [
+            {"role": "system", "content": _SUPERVISOR_INSTRUCTIONS.format(workers=workers)},
+            *history,
+            {"role": "user", "content": task},
+        ]
+        while True:
+            result = await self.chat(messages, ctx, budget, json_mode=True)
+            reply = result.parsed if result is not None and isinstance(result.parsed, dict) else {}
+            chosen = str(reply.get("next") or "").strip()
+            if chosen.upper() == "FINISH" or (not chosen and reply.get("answer")):
+                answer = str(reply.get("answer") or "")
+                self.step(ctx, budget, "final answer", answer)
+                return answer
+            spec, _ = find_tool(chosen, tools) if chosen else (None, "")
+            if spec is None:
+                names = ", ".join(t["name"] for t in tools)
+                note = f"Error: no worker {chosen!r}; choose one of {names} or FINISH."
+                self.step(ctx, budget, "observation", {"tool": chosen, "result": note})
+                messages += [
+                    {"role": "assistant", "content": json.dumps(reply)},
+                    {"role": "user", "content": note},
+                ]
+                continue
+            self.step(ctx, budget, "thought", f"delegate to {spec['name']}")
+            arguments = {"task": str(reply.get("task") or task)}
+            if "task" not in ((spec.get("parameters") or {}).get("properties") or {}):
+                arguments = coerce_arguments(arguments["task"], spec)
+            observation = await self.use_tool(spec, arguments, ctx, budget)
+            messages += [
+                {"role": "assistant", "content": json.dumps(reply, ensure_ascii=False)},
+                {"role": "user", "content": f"{spec['name']} replied: {observation}"},
+            ]
