@@ -27,6 +27,8 @@ from studio.engine.context import RunContext
 from studio.engine.errors import NodeError
 from studio.engine.node import Node, NodeConfig, Port, PortType, setting
 from studio.flow import SecretRef
+from studio.runtime.agent_llm import supports_native_tools
+from studio.runtime.agent_schemas import answer_or_tool_schema, plan_schema, supervisor_schema
 
 __all__ = ["AgentLimitReached", "PlannerAgent", "ReactAgent", "SupervisorAgent", "ToolCallingAgent"]
 
@@ -102,6 +104,22 @@ def _tool_list(value: Any) -> list[dict[str, Any]]:
             raise NodeError(f"input 'tools': two tools are called {tool['name']!r}; rename one")
         seen.add(tool["name"])
     return tools
+
+
+def _agent_worker(spec: dict[str, Any]) -> Any:
+    """For an agent used as a tool: the agent node, holding the tools it was wired to (its
+    `call` reads them from `spec`); None for ordinary tools (aexecute_tool builds those)."""
+    if not str(spec.get("node_type", "")).startswith("agent."):
+        return None
+    from studio.engine.registry import default_registry
+
+    try:
+        node_class = default_registry().get(spec["node_type"])
+        node = node_class(node_class.Config.model_validate(spec.get("config") or {}))
+    except Exception as exc:  # an unknown type or bad settings: the model is told, as for any tool
+        raise NodeError(f"worker {spec.get('name')!r} cannot start: {exc}") from None
+    node.spec = spec  # type: ignore[attr-defined]
+    return node
 
 
 class AgentNode(Node):
@@ -192,6 +210,7 @@ class AgentNode(Node):
         *,
         json_mode: bool = False,
         stop: list[str] | None = None,
+        schema: dict[str, Any] | None = None,
     ) -> Any:
         """One model reply under the agent's limits."""
         from studio.runtime.llm import ChatRequest, LLMError, chat
@@ -205,14 +224,17 @@ class AgentNode(Node):
             temperature=config.temperature,
             max_tokens=config.max_reply_tokens,
             stop=stop,
-            response_format="json" if json_mode else "text",
+            # A schema pins the reply's shape (tool names, argument types); on local models it is
+            # enforced by a grammar, which is what makes JSON protocols work on a 135M model.
+            response_format="json_schema" if schema else "json" if json_mode else "text",
+            json_schema=schema,
             api_base=config.api_base or None,
             api_key_name=config.api_key.secret if config.api_key else None,
         )
         try:
             result = await chat(request)
         except LLMError as exc:
-            if json_mode and type(exc).__name__ == "InvalidJSONOutput":
+            if (json_mode or schema) and type(exc).__name__ == "InvalidJSONOutput":
                 return None  # the caller tells the model and lets it try again
             raise NodeError(f"agent {config.name!r}: the model failed: {exc}") from None
         ctx.add_usage(result.prompt_tokens, result.completion_tokens, result.cost_usd)
@@ -224,7 +246,7 @@ class AgentNode(Node):
         budget.tool_call()
         self.step(ctx, budget, "action", {"tool": spec["name"], "arguments": arguments})
         try:
-            value = await aexecute_tool(spec, arguments, ctx)
+            value = await aexecute_tool(spec, arguments, ctx, node=_agent_worker(spec))
             observation = observation_text(value)
         except (ToolArgumentError, ToolDenied) as exc:
             observation = f"Error: {exc}"
@@ -307,12 +329,15 @@ class ToolCallingAgent(AgentNode):
         ctx: RunContext,
         budget: _Budget,
     ) -> str:
+        if tools and supports_native_tools(self.config.model):  # type: ignore[attr-defined]
+            return await self.solve_native(task, tools, history, ctx, budget)
         system = _CALLING_INSTRUCTIONS.format(tools=describe_tools(tools) or "(no tools)")
         if self.config.instructions:  # type: ignore[attr-defined]
             system += "\n" + self.config.instructions  # type: ignore[attr-defined]
         messages = [{"role": "system", "content": system}, *history, {"role": "user", "content": task}]
         while True:
-            result = await self.chat(messages, ctx, budget, json_mode=True)
+            schema = answer_or_tool_schema(tools)
+            result = await self.chat(messages, ctx, budget, json_mode=True, schema=schema)
             reply = result.parsed if result is not None else None
             if isinstance(reply, dict) and "answer" in reply and not reply.get("tool"):
                 answer = reply["answer"] if isinstance(reply["answer"], str) else json.dumps(reply["answer"])
@@ -339,6 +364,45 @@ class ToolCallingAgent(AgentNode):
             else:
                 observation = await self.use_tool(spec, reply.get("arguments") or {}, ctx, budget)
             messages.append({"role": "user", "content": f"Result of {reply['tool']}: {observation}"})
+
+
+    async def solve_native(
+        self,
+        task: str,
+        tools: list[dict[str, Any]],
+        history: list[dict[str, Any]],
+        ctx: RunContext,
+        budget: _Budget,
+    ) -> str:
+        """The provider's own function calling (litellm `tools=`): API models only."""
+        from studio.runtime.agent_llm import run_native_tools
+        from studio.runtime.llm import ChatRequest, LLMError
+
+        config: AgentConfig = self.config  # type: ignore[assignment]
+        prompt = f"Use the tools when they help, then answer.\n{config.instructions}".strip()
+        system = {"role": "system", "content": prompt}
+
+        def before_call() -> None:
+            budget.next_iteration()
+            ctx.raise_if_cancelled()
+
+        def spent(result: Any) -> None:
+            ctx.add_usage(result.prompt_tokens, result.completion_tokens, result.cost_usd)
+            budget.spend(result.prompt_tokens + result.completion_tokens, result.cost_usd)
+
+        request = ChatRequest(
+            model=config.model, temperature=config.temperature, max_tokens=config.max_reply_tokens,
+            messages=[system, *history, {"role": "user", "content": task}],
+            api_base=config.api_base or None, api_key_name=config.api_key.secret if config.api_key else None,
+        )
+        try:
+            return await run_native_tools(
+                request, tools, before_call=before_call, spent=spent,
+                step=lambda kind, data: self.step(ctx, budget, kind, data),
+                call_tool=lambda spec, arguments: self.use_tool(spec, arguments, ctx, budget),
+            )
+        except LLMError as exc:
+            raise NodeError(f"agent {config.name!r}: the model failed: {exc}") from None
 
 
 _PLAN_INSTRUCTIONS = """Make a plan that reaches the goal using these tools:
@@ -374,6 +438,7 @@ class PlannerAgent(AgentNode):
                 ctx,
                 budget,
                 json_mode=True,
+                schema=plan_schema(tools, config.max_steps) if tools else None,
             )
             parsed = result.parsed if result is not None else None
             steps = (
@@ -478,14 +543,25 @@ class SupervisorAgent(AgentNode):
             *history,
             {"role": "user", "content": task},
         ]
+        worker_replies: list[str] = []
         while True:
-            result = await self.chat(messages, ctx, budget, json_mode=True)
+            result = await self.chat(
+                messages, ctx, budget, json_mode=True, schema=supervisor_schema([t["name"] for t in tools])
+            )
             reply = result.parsed if result is not None and isinstance(result.parsed, dict) else {}
             chosen = str(reply.get("next") or "").strip()
             if chosen.upper() == "FINISH" or (not chosen and reply.get("answer")):
-                answer = str(reply.get("answer") or "")
+                answer = str(reply.get("answer") or "").strip() or "".join(worker_replies[-1:])
+                if not answer:
+                    note = "Nobody has worked on the request yet: choose a worker, or give the answer."
+                    self.step(ctx, budget, "observation", {"tool": "FINISH", "result": note})
+                    messages += [
+                        {"role": "assistant", "content": json.dumps(reply, ensure_ascii=False)},
+                        {"role": "user", "content": note},
+                    ]
+                    continue
                 self.step(ctx, budget, "final answer", answer)
-                return answer
+                return str(answer)
             spec, _ = find_tool(chosen, tools) if chosen else (None, "")
             if spec is None:
                 names = ", ".join(t["name"] for t in tools)
@@ -501,6 +577,8 @@ class SupervisorAgent(AgentNode):
             if "task" not in ((spec.get("parameters") or {}).get("properties") or {}):
                 arguments = coerce_arguments(arguments["task"], spec)
             observation = await self.use_tool(spec, arguments, ctx, budget)
+            if not observation.startswith("Error:"):
+                worker_replies.append(observation)
             messages += [
                 {"role": "assistant", "content": json.dumps(reply, ensure_ascii=False)},
                 {"role": "user", "content": f"{spec['name']} replied: {observation}"},

@@ -20,7 +20,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     """Print the knowledge bases, one a line (name, chunks, model, metric)."""
     from studio.runtime.vectorstore import KnowledgeBase, kb_root
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name in KnowledgeBase.list():
         kb = KnowledgeBase.open(name)
         rows.append(

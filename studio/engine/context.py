@@ -31,6 +31,7 @@ class RunContext:
         variables: dict[str, Any],
         base_dir: Path | None,
         extras: dict[str, Any] | None = None,
+        streaming: bool = True,
     ):
         self.run_id = run_id
         self.node_id = node_id
@@ -41,6 +42,8 @@ class RunContext:
         self.base_dir = base_dir
         # Services a host application hands to nodes (a chat session id, an allowed-folders list).
         self.extras = extras if extras is not None else {}
+        # Whether anyone listens to streamed tokens; nodes may skip streaming when nobody does.
+        self.streaming = streaming
         self._emit = emit
         self._loop = loop
         self._cancelled = cancelled

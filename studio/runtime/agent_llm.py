@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from studio.runtime.llm_local import is_local_model
@@ -21,6 +21,7 @@ __all__ = [
     "ToolChatResult",
     "chat_with_tools",
     "openai_tools",
+    "run_native_tools",
     "supports_native_tools",
     "tool_result_message",
 ]
@@ -177,3 +178,42 @@ async def chat_with_tools(request: ChatRequest, specs: Sequence[dict[str, Any]],
         cost_usd=_cost(litellm, request.model, prompt_tokens, completion_tokens),
         finish_reason=getattr(choice, "finish_reason", None), message=assistant,
     )
+
+
+async def run_native_tools(
+    request: ChatRequest,
+    specs: Sequence[dict[str, Any]],
+    *,
+    before_call: Callable[[], None],
+    spent: Callable[[ToolChatResult], None],
+    step: Callable[[str, Any], None],
+    call_tool: Callable[[dict[str, Any], dict[str, Any]], Awaitable[str]],
+) -> str:
+    """The function-calling loop: ask with `tools=`, run each call asked for, give the results
+    back, until the model answers in text. The callbacks are the agent's: `before_call` enforces
+    its limits (it raises to stop), `spent` counts usage, `step` records thoughts and observations,
+    `call_tool(spec, arguments)` runs a tool and returns the observation text."""
+    messages = list(request.messages)
+    by_name = {spec["name"]: spec for spec in specs}
+    while True:
+        before_call()
+        result = await chat_with_tools(replace(request, messages=list(messages)), specs)
+        spent(result)
+        if not result.tool_calls:
+            answer = result.text.strip()
+            step("final answer", answer)
+            return answer
+        if result.text.strip():
+            step("thought", result.text.strip())
+        messages.append(result.message)
+        for call in result.tool_calls:
+            spec = by_name.get(call.name)
+            if spec is None:
+                observation = f"Error: there is no tool {call.name!r}; tools: {', '.join(by_name)}"
+            elif not call.arguments_ok:
+                observation = f"Error: the arguments are not a JSON object: {call.raw_arguments[:200]}"
+            else:
+                observation = await call_tool(spec, call.arguments)
+            if spec is None or not call.arguments_ok:
+                step("observation", {"tool": call.name, "result": observation})
+            messages.append(tool_result_message(call, observation))

@@ -37,9 +37,7 @@ class PathNotAllowed(DocumentError):
 
 
 # ----------------------------------------------------------------------------- paths
-def check_allowed(
-    path: str | os.PathLike[str], allowed_roots: Sequence[str | os.PathLike[str]]
-) -> Path:
+def check_allowed(path: str | os.PathLike[str], allowed_roots: Sequence[str | os.PathLike[str]]) -> Path:
     """The fully resolved path, if it exists and lies inside one of the allowed folders.
 
     Symlinks are resolved first, so a link inside an allowed folder that points outside it is
@@ -73,9 +71,7 @@ def _sniff_encoding(path: Path, head: bytes) -> str:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     if b"\x00" in head[:8192]:
-        raise DocumentError(
-            f"{path.name}: looks like a binary file (it contains NUL bytes), not text"
-        )
+        raise DocumentError(f"{path.name}: looks like a binary file (it contains NUL bytes), not text")
     for encoding in ("utf-8", "gb18030"):
         try:
             # Not final: the sample may end in the middle of a multi-byte character.
@@ -83,9 +79,7 @@ def _sniff_encoding(path: Path, head: bytes) -> str:
             return encoding
         except UnicodeDecodeError:
             continue
-    raise DocumentError(
-        f"{path.name}: cannot decode the text (tried utf-8 and gb18030); save it as UTF-8"
-    )
+    raise DocumentError(f"{path.name}: cannot decode the text (tried utf-8 and gb18030); save it as UTF-8")
 
 
 def iter_text_blocks(path: Path, block_chars: int = BLOCK_CHARS) -> Iterator[str]:
@@ -163,9 +157,9 @@ def load_pdf(path: Path, *, source: str | None = None) -> Iterator[Document]:
         reader = PdfReader(str(path))
         if reader.is_encrypted:
             try:
-                opened = reader.decrypt("")
+                opened = bool(reader.decrypt(""))
             except Exception:
-                opened = 0
+                opened = False
             if not opened:
                 raise DocumentError(
                     f"{path.name}: the PDF is encrypted with a password; save an unprotected copy"
@@ -176,17 +170,13 @@ def load_pdf(path: Path, *, source: str | None = None) -> Iterator[Document]:
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise DocumentError(f"{path.name}: not a readable PDF ({exc})") from None
     except Exception as exc:
-        raise DocumentError(
-            f"{path.name}: not a readable PDF ({type(exc).__name__}: {exc})"
-        ) from None
+        raise DocumentError(f"{path.name}: not a readable PDF ({type(exc).__name__}: {exc})") from None
     found = False
     for number, page in enumerate(pages, start=1):
         try:
             text = page.extract_text() or ""
         except Exception as exc:
-            raise DocumentError(
-                f"{path.name}: cannot read the text of page {number} ({exc})"
-            ) from None
+            raise DocumentError(f"{path.name}: cannot read the text of page {number} ({exc})") from None
         if text.strip():
             found = True
             yield {"text": text, "metadata": {"source": source, "page": number, "format": "pdf"}}
@@ -338,11 +328,7 @@ def load_json(path: Path, *, text_path: str = "$", source: str | None = None) ->
     found = 0
     for prefix, data in roots:
         for where, value in json_path_values(data, text_path):
-            if (
-                isinstance(value, str | int | float)
-                and not isinstance(value, bool)
-                and str(value).strip()
-            ):
+            if isinstance(value, str | int | float) and not isinstance(value, bool) and str(value).strip():
                 found += 1
                 yield {
                     "text": str(value),
@@ -375,9 +361,7 @@ def load_csv(
     if column is None and template is None:
         column = fields[0] if len(fields) == 1 else None
         if column is None:
-            raise DocumentError(
-                f"{path.name}: choose a column ({', '.join(fields)}) or a row template"
-            )
+            raise DocumentError(f"{path.name}: choose a column ({', '.join(fields)}) or a row template")
     if column is not None and column not in fields:
         raise DocumentError(f"{path.name}: no column {column!r} (columns: {', '.join(fields)})")
     for name in metadata_columns:
@@ -389,8 +373,7 @@ def load_csv(
                 value = template.format(**{k: (v or "") for k, v in row.items() if k})
             except KeyError as exc:
                 raise DocumentError(
-                    f"{path.name}: the row template names {exc} but the columns are "
-                    f"{', '.join(fields)}"
+                    f"{path.name}: the row template names {exc} but the columns are {', '.join(fields)}"
                 ) from None
         else:
             value = row.get(column or "") or ""
@@ -409,9 +392,7 @@ def load_docx(path: Path, *, source: str | None = None) -> Iterator[Document]:
     try:
         document = docx.Document(str(path))
     except Exception as exc:
-        raise DocumentError(
-            f"{path.name}: not a readable DOCX file ({type(exc).__name__}: {exc})"
-        ) from None
+        raise DocumentError(f"{path.name}: not a readable DOCX file ({type(exc).__name__}: {exc})") from None
     lines: list[str] = []
     for paragraph in document.paragraphs:
         text = paragraph.text.strip()
@@ -503,16 +484,13 @@ def load_folder(
             seen.add(path)
             files.append(path)
     if len(files) > max_files:
-        raise DocumentError(
-            f"{folder}: {len(files)} files match, more than the limit of {max_files}"
-        )
+        raise DocumentError(f"{folder}: {len(files)} files match, more than the limit of {max_files}")
     for path in files:
         relative = path.relative_to(folder).as_posix()
         try:
             resolved = check_allowed(path, allowed_roots if allowed_roots is not None else [folder])
             streamed = (
-                resolved.suffix.lower() in TEXT_EXTENSIONS
-                and resolved.stat().st_size > SINGLE_DOCUMENT_BYTES
+                resolved.suffix.lower() in TEXT_EXTENSIONS and resolved.stat().st_size > SINGLE_DOCUMENT_BYTES
             )
             if streamed:  # big text: stream it (an error late in the file keeps earlier blocks)
                 yield from load_file(resolved, source=relative)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import Any
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _lock = threading.Lock()
@@ -21,7 +22,7 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
 
 
-def _jieba():  # type: ignore[no-untyped-def]
+def _jieba() -> Any:
     global _ready
     import jieba
 

@@ -89,7 +89,7 @@ def reciprocal_rank_fusion(
         for rank, doc in enumerate(ranking, start=1):
             key = str(doc.get("id") or text_hash(str(doc.get("text", ""))))
             scores[key] = scores.get(key, 0.0) + weight / (rrf_k + rank)
-            docs.setdefault(key, doc)
+            docs.setdefault(key, dict(doc))
             ranks.setdefault(key, {}).setdefault(label, rank)
     order = sorted(scores, key=lambda key: -scores[key])
     out = []

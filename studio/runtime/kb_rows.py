@@ -121,7 +121,11 @@ def build_ann(table: Any, *, metric: str, dimension: int) -> None:
 
     partitions = max(16, int(table.count_rows() ** 0.5))
     sub_vectors = dimension // 8 if dimension % 8 == 0 else None
-    config = IvfPq(distance_type=metric, num_partitions=partitions, num_sub_vectors=sub_vectors)
+    config = IvfPq(
+        distance_type=metric,  # type: ignore[arg-type]
+        num_partitions=partitions,
+        num_sub_vectors=sub_vectors,
+    )
     table.create_index("vector", config=config, replace=True)
 
 

@@ -315,8 +315,20 @@ async def _attempt(
     on_token: Callable[[str], None] | None,
     state: dict[str, Any],
 ) -> tuple[str, str | None, Any]:
-    """One streamed call: (text, finish_reason, usage or None). Raises the litellm error."""
+    """One call: (text, finish_reason, usage or None). Raises the litellm error.
+
+    Streams when someone shows the tokens; otherwise asks for the whole reply at once, which
+    costs litellm about half the CPU per call (it matters with many calls in parallel).
+    """
     litellm = import_litellm()
+    if on_token is None:
+        whole = {k: v for k, v in kwargs.items() if k not in ("stream", "stream_options")}
+        # Without streaming there is no silence to measure: a whole reply may take three times
+        # timeout_s, as much as one streamed attempt may (see default_total_timeout).
+        reply = await asyncio.wait_for(litellm.acompletion(**whole, stream=False),
+                                       timeout=request.timeout_s * 3)
+        choice = reply.choices[0]
+        return choice.message.content or "", choice.finish_reason, getattr(reply, "usage", None)
     response = await asyncio.wait_for(litellm.acompletion(**kwargs), timeout=request.timeout_s)
     pieces: list[str] = []
     finish_reason: str | None = None

@@ -14,6 +14,7 @@ leaves the table at its last committed version.
 
 from __future__ import annotations
 
+import builtins
 import json
 import re
 import shutil
@@ -43,6 +44,19 @@ from studio.runtime.kb_rows import (
     source_of,
     write_json,
 )
+
+__all__ = [
+    "DimensionMismatch",
+    "IngestReport",
+    "KnowledgeBase",
+    "KnowledgeBaseError",
+    "KnowledgeBaseNotFound",
+    "SearchResult",
+    "kb_root",
+    "list_knowledge_bases",
+    "open_or_create",
+    "reciprocal_rank_fusion",
+]
 
 TABLE = "chunks"
 META_FILE = "kb.json"
@@ -188,7 +202,7 @@ class KnowledgeBase:
         return cls(name, folder, meta)
 
     @staticmethod
-    def list() -> list[str]:
+    def list() -> builtins.list[str]:
         """Names of the existing knowledge bases."""
         return list_knowledge_bases()
 
@@ -279,7 +293,7 @@ class KnowledgeBase:
             counts[doc_id] = counts.get(doc_id, 0) + 1
         return counts
 
-    def _scan(self, columns: list[str], where: str | None = None) -> Any:
+    def _scan(self, columns: builtins.list[str], where: str | None = None) -> Any:
         query = self.table().search().select(columns)
         if where:
             query = query.where(where)
@@ -315,7 +329,7 @@ class KnowledgeBase:
                 raise self._mismatch(len(vec), "the given vectors")
         if embedder is not None and vectors is None and embedder.dimension != self.dimension:
             raise self._mismatch(embedder.dimension, embedder.model_name)
-        rows_by_source: dict[str, list[dict[str, Any]]] = {}
+        rows_by_source: dict[str, builtins.list[dict[str, Any]]] = {}
         for index, chunk in enumerate(chunks):
             row = row_for(chunk, index, len(rows_by_source.get(source_of(chunk, index), [])))
             if vectors is not None:
@@ -363,7 +377,7 @@ class KnowledgeBase:
             table = self.table()
             # Commit a few thousand rows at a time, whole sources per commit, so that a source
             # is never half replaced and a huge ingest shows progress in committed versions.
-            batch: list[str] = []
+            batch: builtins.list[str] = []
             size = 0
             for source in changed:
                 batch.append(source)
@@ -386,15 +400,15 @@ class KnowledgeBase:
             "nothing was written. Use the knowledge base's model or a new knowledge base."
         )
 
-    def _scan_ids(self) -> tuple[list[str], list[str]]:
+    def _scan_ids(self) -> tuple[builtins.list[str], builtins.list[str]]:
         data = self._scan(["doc_id", "id"])
         return data["doc_id"].to_pylist(), data["id"].to_pylist()
 
     def _commit(
         self,
         table: Any,
-        sources: list[str],
-        rows_by_source: dict[str, list[dict[str, Any]]],
+        sources: builtins.list[str],
+        rows_by_source: dict[str, builtins.list[dict[str, Any]]],
         existing: dict[str, set[str]],
         report: IngestReport,
     ) -> None:

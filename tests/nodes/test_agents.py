@@ -215,7 +215,9 @@ def test_tool_calling_agent_calls_with_json_and_answers(script: Any) -> None:
     )
     result, _ = run(agent_flow("agent.tool_calling"), "17% of 2340?")
     assert result.outputs["answer"] == "397.8"
-    assert fake.requests[0].response_format == "json"
+    # The reply is pinned to a tool call or an answer (grammar-constrained on local models).
+    assert fake.requests[0].response_format == "json_schema"
+    assert fake.requests[0].json_schema["anyOf"][0]["properties"]["tool"]["enum"] == ["calculator"]
     assert fake.requests[1].messages[-1]["content"] == "Result of calculator: 397.8"
     assert "Reply with JSON only" in fake.requests[2].messages[-1]["content"]
 
