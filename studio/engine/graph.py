@@ -14,8 +14,8 @@ from studio.engine.node import Node, NodeConfig
 from studio.engine.ports import Port, PortType, conversion, explain_mismatch
 from studio.engine.registry import Registry, UnknownNodeType, default_registry
 from studio.flow.errors import FlowError, Problem, json_path
-from studio.flow.secret_scan import find_secrets
 from studio.flow.schema import EdgeSpec, Flow, NodeSpec, node_label
+from studio.flow.secret_scan import find_secrets
 
 if TYPE_CHECKING:
     import networkx as nx

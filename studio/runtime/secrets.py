@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 
@@ -62,10 +63,8 @@ def delete_secret(name: str) -> None:
     import keyring
     from keyring.errors import PasswordDeleteError
 
-    try:
+    with contextlib.suppress(PasswordDeleteError):
         keyring.delete_password(KEYRING_SERVICE, name)
-    except PasswordDeleteError:
-        pass
 
 
 def redact(text: str) -> str:
