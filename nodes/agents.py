@@ -29,6 +29,7 @@ from studio.engine.node import Node, NodeConfig, Port, PortType, setting
 from studio.flow import SecretRef
 from studio.runtime.agent_llm import supports_native_tools
 from studio.runtime.agent_schemas import answer_or_tool_schema, plan_schema, supervisor_schema
+from studio.runtime.llm_local import is_local_model
 
 __all__ = ["AgentLimitReached", "PlannerAgent", "ReactAgent", "SupervisorAgent", "ToolCallingAgent"]
 
@@ -245,6 +246,8 @@ class AgentNode(Node):
         """Call a tool; failures become observations the model can react to."""
         budget.tool_call()
         self.step(ctx, budget, "action", {"tool": spec["name"], "arguments": arguments})
+        if "approve_tool" in ctx.extras:  # the host's approver, under the name agents document
+            ctx.extras.setdefault("confirm_tool", ctx.extras["approve_tool"])
         try:
             value = await aexecute_tool(spec, arguments, ctx, node=_agent_worker(spec))
             observation = observation_text(value)
@@ -336,7 +339,7 @@ class ToolCallingAgent(AgentNode):
             system += "\n" + self.config.instructions  # type: ignore[attr-defined]
         messages = [{"role": "system", "content": system}, *history, {"role": "user", "content": task}]
         while True:
-            schema = answer_or_tool_schema(tools)
+            schema = answer_or_tool_schema(tools, plain=is_local_model(self.config.model))  # type: ignore[attr-defined]
             result = await self.chat(messages, ctx, budget, json_mode=True, schema=schema)
             reply = result.parsed if result is not None else None
             if isinstance(reply, dict) and "answer" in reply and not reply.get("tool"):
@@ -431,14 +434,17 @@ class PlannerAgent(AgentNode):
     ) -> list[dict[str, Any]]:
         config: PlannerAgent.Config = self.config  # type: ignore[assignment]
         system = _PLAN_INSTRUCTIONS.format(tools=describe_tools(tools), max_steps=config.max_steps)
+        if config.instructions:
+            system += "\n" + config.instructions
         prompt = f"Goal: {goal}" + (f"\n\n{notes}" if notes else "")
+        plain = is_local_model(config.model)  # grammar-constrained: keep string arguments plain
         for _attempt in range(2):
             result = await self.chat(
                 [{"role": "system", "content": system}, {"role": "user", "content": prompt}],
                 ctx,
                 budget,
                 json_mode=True,
-                schema=plan_schema(tools, config.max_steps) if tools else None,
+                schema=plan_schema(tools, config.max_steps, plain=plain) if tools else None,
             )
             parsed = result.parsed if result is not None else None
             steps = (
@@ -546,7 +552,8 @@ class SupervisorAgent(AgentNode):
         worker_replies: list[str] = []
         while True:
             result = await self.chat(
-                messages, ctx, budget, json_mode=True, schema=supervisor_schema([t["name"] for t in tools])
+                messages, ctx, budget, json_mode=True,
+                schema=supervisor_schema([t["name"] for t in tools], may_finish=bool(worker_replies)),
             )
             reply = result.parsed if result is not None and isinstance(result.parsed, dict) else {}
             chosen = str(reply.get("next") or "").strip()

@@ -16,7 +16,7 @@ from studio.engine.errors import NodeError
 from studio.engine.node import Node, NodeConfig, Port, PortType, setting
 from studio.runtime.memory import MemoryStore, MemoryStoreError, default_store
 
-__all__ = ["BufferMemory", "SaveMemory", "SummaryMemory", "session_of"]
+__all__ = ["BufferMemory", "SaveMemory", "SummaryMemory", "VectorMemory", "session_of", "vector_kb_name"]
 
 DEFAULT_SUMMARY_PROMPT = (
     "Update the running summary of a conversation. Keep every fact about the user (name, "
@@ -230,3 +230,88 @@ class SummaryMemory(Node):
         if summary:
             history.insert(0, {"role": "system", "content": f"Summary of the conversation so far: {summary}"})
         return {"history": history, "messages": [*history, *_message_port(inputs)], "summary": summary}
+
+
+def vector_kb_name(flow_key: str, session: str) -> str:
+    """The knowledge base holding one session's turns for vector recall."""
+    import hashlib
+
+    return "memory-" + hashlib.sha1(f"{flow_key}\0{session}".encode()).hexdigest()[:20]
+
+
+class VectorMemory(Node):
+    """Recall the past turns most relevant to the new message (embeddings in LanceDB), plus recent ones."""
+
+    type = "memory.vector"
+    title = "Vector Memory"
+    category = "Memory"
+    description = (
+        "Finds the earlier turns of the session that are most relevant to the new message (by "
+        "meaning, through a knowledge base of the session's turns) and adds the latest turns."
+    )
+    deterministic = False
+    inputs = (Port("message", PortType.TEXT, "The user's new message."),)
+    outputs = (
+        Port("recalled", PortType.MESSAGES, "The relevant older turns, oldest first."),
+        Port("history", PortType.MESSAGES, "A system note with the recalled turns, then the recent turns."),
+        Port("messages", PortType.MESSAGES, "History followed by the new message."),
+    )
+
+    class Config(_MemoryConfig):
+        k: int = setting(4, ge=1, le=50, description="Older turns recalled at most.")
+        recent_turns: int = setting(4, ge=0, le=100, description="Latest turns always included.")
+        min_score: float = setting(0.0, ge=-1, le=1, advanced=True, description="Drop recalls scoring lower.")
+        embedding_model: str = setting(
+            "local/all-minilm-l6-v2", widget="model", advanced=True, description="Embedding model."
+        )
+
+    def _recall(self, message: str, ctx: RunContext) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        from studio.runtime.embeddings import EmbeddingError
+        from studio.runtime.vectorstore import KnowledgeBaseError, open_or_create
+
+        config: VectorMemory.Config = self.config  # type: ignore[assignment]
+        flow_key, session = session_of(config, ctx)
+        try:
+            turns = store_of(ctx).turns(flow_key, session)
+        except MemoryStoreError as exc:
+            raise NodeError(str(exc)) from None
+        split = len(turns) - config.recent_turns if config.recent_turns else len(turns)
+        older, recent = turns[: max(split, 0)], turns[max(split, 0) :]
+        if not older or not message.strip():
+            return [], recent
+        try:
+            kb = open_or_create(vector_kb_name(flow_key, session), embedding_model=config.embedding_model)
+            indexed = set(kb.sources())
+            new = [t for t in older if f"turn-{t['id']}" not in indexed]
+            if new:  # index turns once, as they age out of the recent window
+                kb.upsert_documents(
+                    [
+                        {
+                            "text": f"{t['role']}: {t['content']}",
+                            "metadata": {"source": f"turn-{t['id']}", "turn_id": t["id"], "role": t["role"]},
+                        }
+                        for t in new
+                    ]
+                )
+            found = kb.search_vector(
+                kb.embedder().embed_query(message), config.k, threshold=config.min_score or None
+            ).documents
+        except (KnowledgeBaseError, EmbeddingError) as exc:
+            raise NodeError(f"vector memory: {exc}") from None
+        by_id = {t["id"]: t for t in older}
+        ids = sorted({int(d["metadata"].get("turn_id", -1)) for d in found} & set(by_id))
+        return [by_id[i] for i in ids], recent
+
+    async def run(self, inputs: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
+        import asyncio
+
+        new_message = _message_port(inputs)
+        text = new_message[0]["content"] if new_message else ""
+        recalled_turns, recent = await asyncio.to_thread(self._recall, text, ctx)
+        recalled = [{"role": t["role"], "content": t["content"]} for t in recalled_turns]
+        history = [{"role": t["role"], "content": t["content"]} for t in recent]
+        if recalled:
+            note = "\n".join(f"{m['role']}: {m['content']}" for m in recalled)
+            history.insert(0, {"role": "system", "content": f"Relevant earlier conversation:\n{note}"})
+        ctx.trace("memory recall", {"recalled": len(recalled), "recent": len(recent)})
+        return {"recalled": recalled, "history": history, "messages": [*history, *new_message]}

@@ -17,12 +17,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from nodes.tools import TOOL_NAME, ToolConfig, ToolNode
 from studio.engine.context import RunContext
 from studio.engine.errors import NodeError
 from studio.engine.node import Node, NodeConfig, Port, PortType, setting
 from studio.flow.schema import NAME_PATTERN
 
-__all__ = ["MapNode", "SubflowNode", "interface_of", "run_subflow"]
+__all__ = ["FlowTool", "MapNode", "SubflowNode", "interface_of", "run_subflow"]
 
 STACK_KEY = "subflow_stack"
 MAX_DEPTH = 8
@@ -226,3 +227,57 @@ class MapNode(Node):
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
         return {"results": results, "errors": errors}
+
+
+_JSON_TYPES = {
+    "text": "string",
+    "number": "number",
+    "boolean": "boolean",
+    "messages": "array",
+    "documents": "array",
+    "embedding": "array",
+}
+
+
+class FlowTool(ToolNode):
+    """Any saved flow with declared inputs and outputs, offered to agents as a tool."""
+
+    type = "tool.flow"
+    title = "Flow as Tool"
+    description = "Offers a saved flow to agents as a tool: its declared inputs are the tool's arguments."
+    default_description = "Run a saved flow."
+    deterministic = False
+
+    class Config(ToolConfig):
+        name: str = setting("flow", pattern=TOOL_NAME, description="The tool's name as agents see it.")
+        path: str = setting(
+            ..., widget="file", description="The saved flow (relative to this flow's folder)."
+        )
+        inputs: list[InterfaceEntry] = setting([], advanced=True, description="The flow's declared inputs.")
+        outputs: list[InterfaceEntry] = setting([], advanced=True, description="The flow's declared outputs.")
+        output: str = setting(
+            "", description="The output returned (empty: the only one, or all as an object)."
+        )
+
+    @classmethod
+    def parameters(cls, config: NodeConfig) -> dict[str, Any]:
+        entries = _entries(config, "inputs")
+        properties = {}
+        for entry in entries:
+            json_type = _JSON_TYPES.get(entry.type)
+            properties[entry.name] = {"type": json_type} if json_type else {}
+        required = [e.name for e in entries if e.required]
+        return {"type": "object", "properties": properties, "required": required}
+
+    async def call(self, arguments: dict[str, Any], ctx: RunContext) -> Any:
+        config: FlowTool.Config = self.config  # type: ignore[assignment]
+        outputs = await run_subflow(
+            ctx.resolve_path(config.path), dict(arguments), ctx, f"tool {config.name!r}"
+        )
+        if config.output:
+            if config.output not in outputs:
+                raise NodeError(
+                    f"output: the flow has no output {config.output!r} (it has: {', '.join(outputs)})"
+                )
+            return outputs[config.output]
+        return next(iter(outputs.values())) if len(outputs) == 1 else outputs

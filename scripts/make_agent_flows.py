@@ -146,7 +146,9 @@ def planner() -> None:
            description="What to achieve")
     d.node("calculator", "tool.calculator", 0, 140, "Calculator")
     d.node("agent", "agent.planner", 260, 0, "Planner", name="planner",
-           description="Plans calculations step by step.", max_steps=3, max_replans=1,
+           description="Plans calculations step by step.", max_steps=3, max_replans=2,
+           instructions="Each expression is only numbers and operators, like '80 * 1.15' or "
+                        "'{{step1}} / 4'.",
            **{**AGENT_LIMITS, "max_reply_tokens": 128, "max_iterations": 6})
     d.node("answer", "io.output", 520, 0, "Answer", name="answer")
     d.wire("goal.text", "agent.task")

@@ -63,12 +63,22 @@ def _store() -> MemoryStore:
         raise CliError(str(error)) from None
 
 
+def memory_key(flow: Flow) -> str:
+    """Which stored conversations a flow uses: its memory nodes' `memory_key` if one is set
+    (several flows may share one), else the flow's id (what the memory nodes fall back to)."""
+    for node in flow.nodes:
+        key = node.config.get("memory_key") if node.type.startswith("memory.") else None
+        if isinstance(key, str) and key.strip():
+            return key
+    return flow.id
+
+
 def _when(ts: float | None) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(ts)) if ts else "-"
 
 
 def _list_sessions(flow: Flow | None, out: TextIO) -> int:
-    sessions = _store().sessions(flow.id if flow is not None else None)
+    sessions = _store().sessions(memory_key(flow) if flow is not None else None)
     if not sessions:
         out.write("no chat sessions stored" + (f" for {flow.name!r}" if flow else "") + "\n")
         return 0
@@ -97,6 +107,7 @@ class ChatSession:
         from studio.cli import CliError
 
         self.store = _store()
+        self.key = memory_key(self.flow)
         self.message_input = self._message_input()
         if self.message_input is None:
             raise CliError(f"{self.path}: this flow has no Chat Input node (io.chat_input) to type into")
@@ -132,7 +143,7 @@ class ChatSession:
         from studio.runtime.memory import MemoryStoreError
 
         try:
-            return self.store.messages(self.flow.id, self.session, last=HISTORY_TURNS)
+            return self.store.messages(self.key, self.session, last=HISTORY_TURNS)
         except MemoryStoreError as error:
             raise CliError(str(error)) from None
 
@@ -150,6 +161,8 @@ class ChatSession:
                 extras={
                     "chat_history": self.history(), "session_id": self.session, "flow_id": self.flow.id,
                     "memory_store": self.store,
+                    # The running file heads the subflow chain, so recursion errors name it too.
+                    "subflow_stack": [str(self.path)],
                     "allowed_folders": [str(Path.cwd()), str(self.path.parent)],
                 },
             )
@@ -169,7 +182,7 @@ class ChatSession:
         self.out.flush()
         if not self.flow_saves:
             try:
-                self.store.add_turns(self.flow.id, self.session, [
+                self.store.add_turns(self.key, self.session, [
                     {"role": "user", "content": message}, {"role": "assistant", "content": text}])
             except MemoryStoreError as error:
                 self.err.write(f"the turn was not saved: {error}\n")
@@ -178,8 +191,8 @@ class ChatSession:
     # -- commands -----------------------------------------------------------------------------
 
     def show_history(self) -> None:
-        turns = self.store.turns(self.flow.id, self.session)
-        summary = self.store.summary(self.flow.id, self.session)
+        turns = self.store.turns(self.key, self.session)
+        summary = self.store.summary(self.key, self.session)
         if summary:
             self.out.write(f"[summary] {summary['text']}\n")
         if not turns:
@@ -188,14 +201,14 @@ class ChatSession:
             self.out.write(f"{turn['role']}: {turn['content']}\n")
 
     def clear(self) -> int:
-        return self.store.clear(self.flow.id, self.session)
+        return self.store.clear(self.key, self.session)
 
     def loop(self, stdin: TextIO) -> int:
         """Read messages until /exit or end of input."""
         from studio.runtime.memory import MemoryStoreError
 
         interactive = stdin.isatty()
-        turns = len(self.store.turns(self.flow.id, self.session))
+        turns = len(self.store.turns(self.key, self.session))
         self.err.write(f"chatting with {self.flow.name!r}, session {self.session!r} ({turns} turns stored). "
                        f"{HELP}\n")
         while True:
@@ -296,10 +309,10 @@ def cmd_chat(args: argparse.Namespace, stdin: TextIO | None = None) -> int:
         flow = _load(args.flow)
         store = _store()
         if args.clear:
-            deleted = store.clear(flow.id, args.session)
+            deleted = store.clear(memory_key(flow), args.session)
             out.write(f"forgot {deleted} turns of session {args.session!r} of {flow.name!r}\n")
             return 0
-        text = json.dumps(store.export(flow.id, args.session), ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(store.export(memory_key(flow), args.session), ensure_ascii=False, indent=2) + "\n"
         if args.export == "-":
             out.write(text)
         else:

@@ -120,3 +120,19 @@ def test_llm_tokens_stream_to_the_terminal(tmp_path: Path, monkeypatch: pytest.M
     assert out.count("Nice to meet you, Ada.") == 1  # streamed once, not printed again
     assert "Your name is Ada." in out
     assert [m["content"] for m in sent] == ["I am Ada", "Nice to meet you, Ada.", "What is my name?"]
+
+
+@pytest.mark.real_llm
+def test_memory_chatbot_example_keeps_each_turn_once(monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.conftest import ROOT
+
+    flow = str(ROOT / "flows" / "memory_chatbot.json")
+    assert chat([flow, "--session", "alice", "-q"], "My name is Ada.\n", monkeypatch) == 0
+    reply = capsys.readouterr().out.strip()
+    assert reply
+    # Restart: the flow's own Save to Memory node kept the turn (the CLI does not save it again).
+    assert chat([flow, "--session", "alice"], "/history\n", monkeypatch) == 0
+    history = capsys.readouterr().out
+    assert history.count("user: My name is Ada.") == 1
+    assert history.count("assistant: ") == 1

@@ -32,8 +32,10 @@ class RunContext:
         base_dir: Path | None,
         extras: dict[str, Any] | None = None,
         streaming: bool = True,
+        flow_id: str = "",
     ):
         self.run_id = run_id
+        self.flow_id = flow_id
         self.node_id = node_id
         self.node_label = node_label
         self.usage = Usage()

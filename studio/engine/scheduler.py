@@ -339,7 +339,7 @@ class Scheduler:
             run_id=self.run_id, node_id=node.id, node_label=self.compiled.label(node.id),
             emit=self.emit, loop=self._loop, cancelled=self.cancel_event, flow_inputs=self.inputs,
             variables=self.variables, base_dir=self.base_dir, extras=self.extras,
-            streaming=bool(self.listeners),
+            streaming=bool(self.listeners), flow_id=self.flow.id,
         )
 
     def _begin_attempt(self, node: CompiledNode, state: NodeState, attempt: int) -> RunContext:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QStyle
 
 if TYPE_CHECKING:
     from studio.gui.main_window import MainWindow
 
 Key = QKeySequence.StandardKey
+translate = QCoreApplication.translate
 
 # name -> (shortcut, slot name on the window, menu)
 SPEC: list[tuple[str, object, str, str]] = [
@@ -45,42 +48,73 @@ SPEC: list[tuple[str, object, str, str]] = [
 
 
 def texts(w: MainWindow) -> dict[str, tuple[str, str]]:
-    """(menu text, tooltip) per action, through tr() so they translate."""
-    tr = w.tr
+    """(menu text, tooltip) per action; literal translate() calls so lupdate finds them."""
     return {
-        "new": (tr("&New"), tr("Start a new, empty flow")),
-        "open": (tr("&Open…"), tr("Open a flow file")),
-        "save": (tr("&Save"), tr("Save the flow")),
-        "save_as": (tr("Save &As…"), tr("Save the flow under a new name")),
-        "close_tab": (tr("&Close"), tr("Close this flow")),
-        "start_page": (tr("Start &Page"), tr("Show templates and recent files")),
-        "settings": (tr("Se&ttings…"), tr("API keys, theme and language")),
-        "quit": (tr("&Quit"), tr("Quit Chain Studio")),
-        "undo": (tr("&Undo"), tr("Undo the last edit")),
-        "redo": (tr("&Redo"), tr("Redo the edit just undone")),
-        "cut": (tr("Cu&t"), tr("Cut the selected nodes")),
-        "copy": (tr("&Copy"), tr("Copy the selected nodes")),
-        "paste": (tr("&Paste"), tr("Paste nodes")),
-        "duplicate": (tr("&Duplicate"), tr("Duplicate the selected nodes")),
-        "delete": (tr("De&lete"), tr("Delete the selected nodes and wires")),
-        "select_all": (tr("Select &All"), tr("Select every node")),
-        "find": (tr("&Find Node…"), tr("Find a node by name or type")),
-        "quick_add": (tr("&Add Node…"), tr("Search for a node type and place it (also Tab or double-click)")),
-        "auto_layout": (tr("Auto &Layout"), tr("Arrange the selection, or the whole flow, left to right")),
-        "fit": (tr("&Fit to View"), tr("Show the whole flow")),
-        "zoom_in": (tr("Zoom &In"), tr("Zoom in")),
-        "zoom_out": (tr("Zoom &Out"), tr("Zoom out")),
-        "snap": (tr("&Snap to Grid"), tr("Align nodes to the grid when moving them")),
-        "run": (tr("&Run"), tr("Run the whole flow (F5)")),
-        "run_to": (tr("Run &to Selected"), tr("Run the selected node and what it needs")),
-        "run_from": (tr("Run &from Selected"), tr("Re-run the selected node and everything after it")),
-        "stop": (tr("&Stop"), tr("Stop the run (Shift+F5)")),
+        "new": (translate("MainWindow", "&New"),
+               translate("MainWindow", "Start a new, empty flow")),
+        "open": (translate("MainWindow", "&Open…"),
+                translate("MainWindow", "Open a flow file")),
+        "save": (translate("MainWindow", "&Save"),
+                translate("MainWindow", "Save the flow")),
+        "save_as": (translate("MainWindow", "Save &As…"),
+                   translate("MainWindow", "Save the flow under a new name")),
+        "close_tab": (translate("MainWindow", "&Close"),
+                     translate("MainWindow", "Close this flow")),
+        "start_page": (translate("MainWindow", "Start &Page"),
+                      translate("MainWindow", "Show templates and recent files")),
+        "settings": (translate("MainWindow", "Se&ttings…"),
+                    translate("MainWindow", "API keys, theme and language")),
+        "quit": (translate("MainWindow", "&Quit"),
+                translate("MainWindow", "Quit Chain Studio")),
+        "undo": (translate("MainWindow", "&Undo"),
+                translate("MainWindow", "Undo the last edit")),
+        "redo": (translate("MainWindow", "&Redo"),
+                translate("MainWindow", "Redo the edit just undone")),
+        "cut": (translate("MainWindow", "Cu&t"),
+               translate("MainWindow", "Cut the selected nodes")),
+        "copy": (translate("MainWindow", "&Copy"),
+                translate("MainWindow", "Copy the selected nodes")),
+        "paste": (translate("MainWindow", "&Paste"),
+                 translate("MainWindow", "Paste nodes")),
+        "duplicate": (translate("MainWindow", "&Duplicate"),
+                     translate("MainWindow", "Duplicate the selected nodes")),
+        "delete": (translate("MainWindow", "De&lete"),
+                  translate("MainWindow", "Delete the selected nodes and wires")),
+        "select_all": (translate("MainWindow", "Select &All"),
+                      translate("MainWindow", "Select every node")),
+        "find": (translate("MainWindow", "&Find Node…"),
+                translate("MainWindow", "Find a node by name or type")),
+        "quick_add": (translate("MainWindow", "&Add Node…"),
+                     translate("MainWindow", "Find a node type and place it (also Tab or double-click)")),
+        "auto_layout": (translate("MainWindow", "Auto &Layout"),
+                       translate("MainWindow", "Arrange the selection, or the whole flow, left to right")),
+        "fit": (translate("MainWindow", "&Fit to View"),
+               translate("MainWindow", "Show the whole flow")),
+        "zoom_in": (translate("MainWindow", "Zoom &In"),
+                   translate("MainWindow", "Zoom in")),
+        "zoom_out": (translate("MainWindow", "Zoom &Out"),
+                    translate("MainWindow", "Zoom out")),
+        "snap": (translate("MainWindow", "&Snap to Grid"),
+                translate("MainWindow", "Align nodes to the grid when moving them")),
+        "run": (translate("MainWindow", "&Run"),
+               translate("MainWindow", "Run the whole flow (F5)")),
+        "run_to": (translate("MainWindow", "Run &to Selected"),
+                  translate("MainWindow", "Run the selected node and what it needs")),
+        "run_from": (translate("MainWindow", "Run &from Selected"),
+                    translate("MainWindow", "Re-run the selected node and everything after it")),
+        "stop": (translate("MainWindow", "&Stop"),
+                translate("MainWindow", "Stop the run (Shift+F5)")),
     }
 
 
 def menu_titles(w: MainWindow) -> dict[str, str]:
-    return {"file": w.tr("&File"), "edit": w.tr("&Edit"), "view": w.tr("&View"), "run": w.tr("&Run"),
-            "window": w.tr("&Window")}
+    return {
+        "file": translate("MainWindow", "&File"),
+        "edit": translate("MainWindow", "&Edit"),
+        "view": translate("MainWindow", "&View"),
+        "run": translate("MainWindow", "&Run"),
+        "window": translate("MainWindow", "&Window"),
+    }
 
 
 def build(w: MainWindow) -> dict[str, QAction]:
@@ -99,6 +133,9 @@ def build(w: MainWindow) -> dict[str, QAction]:
         actions[name] = action
         if name in ("close_tab", "settings", "duplicate", "find", "zoom_out", "run_from"):
             menus[menu].addSeparator()
+    w._recent_menu = menus["file"].addMenu("")
+    menus["file"].insertMenu(actions["save"], w._recent_menu)
+    w._recent_menu.aboutToShow.connect(w.fill_recent_menu)
     actions["snap"].setCheckable(True)
     actions["snap"].setChecked(True)
     actions["stop"].setEnabled(False)
@@ -112,6 +149,18 @@ def build(w: MainWindow) -> dict[str, QAction]:
         else:
             toolbar.addAction(actions[name])
     w._toolbar = toolbar
+    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    # Standard icons from the Qt style: native-looking and sharp at any DPI, no image files.
+    pixmaps = QStyle.StandardPixmap
+    icons = {
+        "new": pixmaps.SP_FileIcon, "open": pixmaps.SP_DialogOpenButton, "save": pixmaps.SP_DialogSaveButton,
+        "undo": pixmaps.SP_ArrowBack, "redo": pixmaps.SP_ArrowForward, "run": pixmaps.SP_MediaPlay,
+        "run_to": pixmaps.SP_MediaSeekForward, "stop": pixmaps.SP_MediaStop, "fit": pixmaps.SP_DesktopIcon,
+        "auto_layout": pixmaps.SP_FileDialogListView, "delete": pixmaps.SP_TrashIcon,
+        "settings": pixmaps.SP_FileDialogDetailedView,
+    }
+    for name, pixmap in icons.items():
+        actions[name].setIcon(w.style().standardIcon(pixmap))
     return actions
 
 
@@ -123,4 +172,5 @@ def retranslate(w: MainWindow) -> None:
         action.setStatusTip(tip)
     for key, title in menu_titles(w).items():
         w._menus[key].setTitle(title)
-    w._toolbar.setWindowTitle(w.tr("Main toolbar"))
+    w._toolbar.setWindowTitle(translate("MainWindow", "Main toolbar"))
+    w._recent_menu.setTitle(translate("MainWindow", "Open &Recent"))

@@ -39,7 +39,8 @@ class Recoverable:
 
 
 def _key(doc: FlowDocument) -> str:
-    return f"{doc.flow.id}"
+    # The document's own id too: two open copies of one flow must not overwrite each other.
+    return f"{doc.flow.id}-{doc.uid}"
 
 
 def write_autosave(doc: FlowDocument) -> Path:

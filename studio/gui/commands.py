@@ -4,6 +4,7 @@ the lists, so an undone edit leaves the saved file byte-for-byte as it was."""
 from __future__ import annotations
 
 import copy
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
@@ -15,12 +16,9 @@ from studio.gui.graph import EdgeKey, edge_key
 if TYPE_CHECKING:
     from studio.gui.document import FlowDocument
 
+translate = QCoreApplication.translate
 MOVE_ID = 1001
 CONFIG_ID = 1002
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Commands", text)
 
 
 def _remove_edges_at(doc: FlowDocument, keys: list[EdgeKey]) -> list[tuple[int, EdgeSpec]]:
@@ -39,12 +37,26 @@ def _restore_edges(doc: FlowDocument, removed: list[tuple[int, EdgeSpec]]) -> No
         doc._insert_edge(index, edge)
 
 
-class AddNode(QUndoCommand):
+class _Command(QUndoCommand):
+    """Holds its document weakly: the document owns its undo stack, which owns the commands, so
+    a strong reference back would make a cycle Python's collector frees after Qt has gone."""
+
+    _doc: weakref.ReferenceType[FlowDocument]
+
+    @property
+    def doc(self) -> FlowDocument:
+        doc = self._doc()
+        if doc is None:
+            raise RuntimeError("the document of this edit is gone")
+        return doc
+
+
+class AddNode(_Command):
     """Place one node at the end of the node list."""
 
     def __init__(self, doc: FlowDocument, spec: NodeSpec):
-        super().__init__(_tr("Add %s") % spec.type)
-        self.doc, self.spec = doc, spec
+        super().__init__(translate("Commands", "Add %s") % spec.type)
+        self._doc, self.spec = weakref.ref(doc), spec
         self.index = len(doc.flow.nodes)
 
     def redo(self) -> None:
@@ -54,12 +66,12 @@ class AddNode(QUndoCommand):
         self.doc._remove_node(self.spec.id)
 
 
-class RemoveNodes(QUndoCommand):
+class RemoveNodes(_Command):
     """Delete nodes together with every wire touching them."""
 
     def __init__(self, doc: FlowDocument, node_ids: list[str]):
-        super().__init__(_tr("Delete nodes"))
-        self.doc = doc
+        super().__init__(translate("Commands", "Delete nodes"))
+        self._doc = weakref.ref(doc)
         self.node_ids = list(node_ids)
         self.nodes: list[tuple[int, NodeSpec]] = []
         self.edges: list[tuple[int, EdgeSpec]] = []
@@ -78,10 +90,10 @@ class RemoveNodes(QUndoCommand):
         _restore_edges(self.doc, self.edges)
 
 
-class _Positions(QUndoCommand):
+class _Positions(_Command):
     def __init__(self, doc: FlowDocument, positions: dict[str, tuple[float, float]], text: str):
         super().__init__(text)
-        self.doc = doc
+        self._doc = weakref.ref(doc)
         self.before = {i: copy.deepcopy(doc.node(i).ui) for i in positions}
         self.after = {i: (float(x), float(y)) for i, (x, y) in positions.items()}
 
@@ -98,7 +110,7 @@ class MoveNodes(_Positions):
     """Move nodes; consecutive moves of the same nodes merge into one undo step."""
 
     def __init__(self, doc: FlowDocument, positions: dict[str, tuple[float, float]]):
-        super().__init__(doc, positions, _tr("Move nodes"))
+        super().__init__(doc, positions, translate("Commands", "Move nodes"))
 
     def id(self) -> int:
         return MOVE_ID
@@ -114,15 +126,15 @@ class AutoLayout(_Positions):
     """Arrange nodes in layers."""
 
     def __init__(self, doc: FlowDocument, positions: dict[str, tuple[float, float]]):
-        super().__init__(doc, positions, _tr("Auto layout"))
+        super().__init__(doc, positions, translate("Commands", "Auto layout"))
 
 
-class Connect(QUndoCommand):
+class Connect(_Command):
     """Draw a wire. A single-wire input that already has one gets the new wire instead."""
 
     def __init__(self, doc: FlowDocument, edge: EdgeSpec):
-        super().__init__(_tr("Connect"))
-        self.doc, self.edge = doc, edge
+        super().__init__(translate("Commands", "Connect"))
+        self._doc, self.edge = weakref.ref(doc), edge
         self.replaced: list[tuple[int, EdgeSpec]] = []
 
     def redo(self) -> None:
@@ -142,12 +154,12 @@ class Connect(QUndoCommand):
         _restore_edges(self.doc, self.replaced)
 
 
-class Disconnect(QUndoCommand):
+class Disconnect(_Command):
     """Remove wires."""
 
     def __init__(self, doc: FlowDocument, keys: list[EdgeKey]):
-        super().__init__(_tr("Disconnect"))
-        self.doc, self.keys = doc, list(keys)
+        super().__init__(translate("Commands", "Disconnect"))
+        self._doc, self.keys = weakref.ref(doc), list(keys)
         self.removed: list[tuple[int, EdgeSpec]] = []
 
     def redo(self) -> None:
@@ -157,13 +169,13 @@ class Disconnect(QUndoCommand):
         _restore_edges(self.doc, self.removed)
 
 
-class SetConfig(QUndoCommand):
+class SetConfig(_Command):
     """Change a node's settings. Wires into ports the new settings no longer have are removed in
     the same step (a template variable deleted from the text drops its wire)."""
 
     def __init__(self, doc: FlowDocument, node_id: str, config: dict[str, Any]):
-        super().__init__(_tr("Change settings"))
-        self.doc, self.node_id = doc, node_id
+        super().__init__(translate("Commands", "Change settings"))
+        self._doc, self.node_id = weakref.ref(doc), node_id
         self.before = copy.deepcopy(doc.node(node_id).config)
         self.after = config
         self.dropped: list[tuple[int, EdgeSpec]] = []
@@ -211,12 +223,12 @@ class SetConfig(QUndoCommand):
         _restore_edges(self.doc, self.dropped)
 
 
-class Paste(QUndoCommand):
+class Paste(_Command):
     """Add copied nodes and the wires between them."""
 
     def __init__(self, doc: FlowDocument, nodes: list[NodeSpec], edges: list[EdgeSpec]):
-        super().__init__(_tr("Paste"))
-        self.doc, self.nodes, self.edges = doc, nodes, edges
+        super().__init__(translate("Commands", "Paste"))
+        self._doc, self.nodes, self.edges = weakref.ref(doc), nodes, edges
 
     def redo(self) -> None:
         for spec in self.nodes:

@@ -8,6 +8,7 @@ the flow and emit the signals the canvas and inspector redraw from.
 from __future__ import annotations
 
 import copy
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,7 @@ class FlowDocument(QObject):
         self.registry = registry
         self.flow = flow if flow is not None else Flow()
         self.path = path
+        self.uid = uuid.uuid4().hex[:8]  # this open document, for autosave file names
         self._nodes: dict[str, NodeSpec] = {n.id: n for n in self.flow.nodes}
         self._ports: dict[str, tuple[list[Port], list[Port]]] = {}
         self.undo_stack = QUndoStack(self)
@@ -266,10 +268,18 @@ class FlowDocument(QObject):
         """Arrange the flow (or the selection) in left-to-right layers."""
         from studio.gui.commands import AutoLayout
 
-        positions = graph.layered_layout(self.flow, node_ids)
+        positions = graph.layered_layout(self.flow, node_ids, heights=self.node_heights())
         changed = {i: p for i, p in positions.items() if self.position(i) != p}
         if changed:
             self.undo_stack.push(AutoLayout(self, changed))
+
+    def node_heights(self) -> dict[str, float]:
+        """How tall each node is drawn (header, one row per port, footer), for layouts."""
+        heights = {}
+        for node in self.flow.nodes:
+            inputs, outputs = self.ports(node.id)
+            heights[node.id] = 28.0 + max(len(inputs), len(outputs), 1) * 22.0 + 28.0
+        return heights
 
     def begin_macro(self, text: str) -> None:
         """Group the following edits into one undo step until end_macro()."""

@@ -52,6 +52,7 @@ class EditorTab(QWidget):
     def __init__(self, doc: FlowDocument, parent: QWidget | None = None):
         super().__init__(parent)
         self.doc = doc
+        doc.setParent(self)  # the document lives and dies with its tab
         self.scene = FlowScene(doc, self)
         self.view = FlowView(self.scene, self)
         layout = QVBoxLayout(self)

@@ -56,6 +56,8 @@ def field_infos(schema: dict[str, Any]) -> list[FieldInfo]:
     """Describe every property of a Config schema, in declaration order."""
     infos = []
     for name, raw in schema.get("properties", {}).items():
+        # A field's own title, never the title of the model it refers to ("SecretRef").
+        title = raw.get("title") or name.replace("_", " ").capitalize()
         prop = _resolve(schema, raw)
         nullable = False
         options = prop.get("anyOf")
@@ -68,7 +70,7 @@ def field_infos(schema: dict[str, Any]) -> list[FieldInfo]:
         ui = prop.get("ui", {}) or {}
         info = FieldInfo(
             name=name,
-            title=prop.get("title", name.replace("_", " ").title()),
+            title=title,
             description=prop.get("description", ""),
             nullable=nullable,
             advanced=bool(ui.get("advanced")),
@@ -216,6 +218,7 @@ class FieldEditor(QWidget):
             edit = QPlainTextEdit(self)
             edit.setTabChangesFocus(True)
             edit.setMinimumHeight(70 if kind != "template" else 110)
+            edit.setMaximumHeight(130 if kind != "template" else 260)
             if kind == "template":
                 self._highlighter = TemplateHighlighter(edit.document())
             edit.textChanged.connect(self._text_changed)

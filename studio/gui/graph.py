@@ -86,12 +86,19 @@ def would_cycle(flow: Flow, source: str, target: str) -> bool:
 
 
 def layered_layout(
-    flow: Flow, node_ids: set[str] | None = None, *, dx: float = 280.0, dy: float = 150.0
+    flow: Flow,
+    node_ids: set[str] | None = None,
+    *,
+    dx: float = 280.0,
+    gap: float = 40.0,
+    heights: dict[str, float] | None = None,
 ) -> dict[str, tuple[float, float]]:
-    """Left-to-right layered positions: each node one column right of its deepest parent.
+    """Left-to-right layered positions: each node one column right of its deepest parent, and
+    inside a column ordered by where its parents are (fewer crossing wires), stacked by height.
 
     Only `node_ids` move (all when None); they keep their top-left corner as the origin.
     """
+    heights = heights or {}
     ids = [n.id for n in flow.nodes if node_ids is None or n.id in node_ids]
     chosen = set(ids)
     parents: dict[str, list[str]] = defaultdict(list)
@@ -120,8 +127,31 @@ def layered_layout(
     xs = [float(specs[i].ui.get("x", 0)) for i in ids] or [0.0]
     ys = [float(specs[i].ui.get("y", 0)) for i in ids] or [0.0]
     x0, y0 = min(xs), min(ys)
-    positions = {}
-    for column, members in columns.items():
-        for row, node_id in enumerate(members):
-            positions[node_id] = (x0 + column * dx, y0 + row * dy)
+    positions: dict[str, tuple[float, float]] = {}
+    order = {node_id: index for index, node_id in enumerate(ids)}
+    for column in sorted(columns):
+        members = columns[column]
+        if column:  # barycentre of the parents' centres; file order breaks ties
+
+            def centre(node_id: str) -> float:
+                ys = [positions[p][1] + heights.get(p, 110.0) / 2 for p in parents[node_id] if p in positions]
+                return sum(ys) / len(ys) if ys else float("inf")
+
+            members = sorted(members, key=lambda n: (centre(n), order[n]))
+        y = y0
+        for node_id in members:
+            positions[node_id] = (x0 + column * dx, y)
+            y += heights.get(node_id, 110.0) + gap
     return positions
+
+
+def overlapping(flow: Flow, width: float = 210.0, height: float = 60.0) -> bool:
+    """Whether any two nodes sit on top of each other (a generated file without a layout)."""
+    if len(flow.nodes) > 300:
+        return False  # not worth the quadratic check; big flows come from the editor anyway
+    spots = [(float(n.ui.get("x", 0)), float(n.ui.get("y", 0))) for n in flow.nodes]
+    for index, (x, y) in enumerate(spots):
+        for other_x, other_y in spots[index + 1:]:
+            if abs(x - other_x) < width and abs(y - other_y) < height:
+                return True
+    return False

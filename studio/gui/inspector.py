@@ -86,7 +86,10 @@ class Inspector(QWidget):
         self.doc, self.node_id = doc, node_id
         self.editors = {}
         form_host = QWidget()
-        self.form = QFormLayout(form_host)
+        outer = QVBoxLayout(form_host)
+        self.form = QFormLayout()
+        outer.addLayout(self.form)
+        outer.addStretch(1)  # rows keep their natural height; spare room goes below
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.scroll.setWidget(form_host)
         self.problem_label.clear()

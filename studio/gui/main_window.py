@@ -4,10 +4,11 @@ controls, saving with prompts, autosave and crash recovery."""
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QCursor, QGuiApplication
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -23,8 +24,9 @@ from PySide6.QtWidgets import (
 from studio.engine.registry import Registry
 from studio.flow import FlowError, load_flow
 from studio.gui import actions as window_actions
-from studio.gui import autosave, settings_store
+from studio.gui import autosave, graph, settings_store
 from studio.gui.canvas import style
+from studio.gui.chat_panel import ChatPanel
 from studio.gui.document import FlowDocument
 from studio.gui.editor import EditorTab
 from studio.gui.history_panel import HistoryPanel
@@ -34,8 +36,6 @@ from studio.gui.palette import Palette, QuickAdd
 from studio.gui.run_controller import RunController
 from studio.gui.start_page import StartPage
 from studio.gui.window_run import RunMixin
-
-CLIPBOARD_MIME = "application/x-chain-studio-nodes"
 
 
 class MainWindow(RunMixin, QMainWindow):
@@ -70,17 +70,22 @@ class MainWindow(RunMixin, QMainWindow):
         self.inspector = Inspector(self)
         self.outputs = OutputPanel(self)
         self.history = HistoryPanel(self)
+        self.chat = ChatPanel(self)
+        self.chat.sendRequested.connect(self.chat_send)
+        self._chat_turn = False
         self.palette_dock = self._dock("palette", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.inspector_dock = self._dock("inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self.output_dock = self._dock("outputs", self.outputs, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.history_dock = self._dock("history", self.history, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.chat_dock = self._dock("chat", self.chat, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.output_dock, self.history_dock)
+        self.tabifyDockWidget(self.output_dock, self.chat_dock)
         self.output_dock.raise_()
         self.inspector.setMinimumWidth(320)
-        self.resizeDocks([self.palette_dock, self.inspector_dock], [230, 380], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.output_dock], [230], Qt.Orientation.Vertical)
+        self._sized = False
         self.actions_by_name = window_actions.build(self)
-        for dock in (self.palette_dock, self.inspector_dock, self.output_dock, self.history_dock):
+        for dock in (self.palette_dock, self.inspector_dock, self.output_dock, self.history_dock,
+                     self.chat_dock):
             self._menus["window"].addAction(dock.toggleViewAction())
         self.run_label = QLabel(self)
         self.zoom_label = QLabel(self)
@@ -93,6 +98,13 @@ class MainWindow(RunMixin, QMainWindow):
         self.autosaver = autosave.Autosaver(self.documents, self) if autosave_enabled else None
         self.tabs.addTab(self.start_page, "")
         self.retranslate()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self._sized:  # dock sizes only stick once the window has its real size
+            self._sized = True
+            self.resizeDocks([self.palette_dock, self.inspector_dock], [230, 380], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.output_dock], [max(180, self.height() // 4)], Qt.Orientation.Vertical)
 
     def _dock(self, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(self)
@@ -115,7 +127,8 @@ class MainWindow(RunMixin, QMainWindow):
         self.inspector_dock.setWindowTitle(self.tr("Settings"))
         self.output_dock.setWindowTitle(self.tr("Output"))
         self.history_dock.setWindowTitle(self.tr("Run history"))
-        for widget in (self.start_page, self.palette, self.inspector, self.outputs, self.history):
+        self.chat_dock.setWindowTitle(self.tr("Chat"))
+        for widget in (self.start_page, self.palette, self.inspector, self.outputs, self.history, self.chat):
             widget.retranslate()
         index = self.tabs.indexOf(self.start_page)
         if index >= 0:
@@ -123,6 +136,8 @@ class MainWindow(RunMixin, QMainWindow):
         if not self.run_label.text():
             self.set_run_status(self.tr("Ready"))
         self._update_title()
+        if self.tabs.count():
+            self._update_edit_actions()
 
     # -- tabs and documents ---------------------------------------------------------------------
 
@@ -142,9 +157,14 @@ class MainWindow(RunMixin, QMainWindow):
         tab.scene.selectionChanged.connect(lambda t=tab: self._on_selection(t))
         tab.scene.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         tab.view.quickAddRequested.connect(lambda pos, t=tab: self.quick_add(pos, t))
+        tab.view.filesDropped.connect(lambda paths, pos, t=tab: self.add_file_nodes(t, paths, pos))
+        tab.scene.wireDroppedInSpace.connect(
+            lambda node_id, port, out, pos, t=tab: self.wire_to_new_node(t, node_id, port, out, pos)
+        )
         tab.view.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f}%"))
         tab.scene.snap = self.actions_by_name["snap"].isChecked()
         doc.dirtyChanged.connect(lambda _d, t=tab: self._update_tab_title(t))
+        doc.undo_stack.indexChanged.connect(self._on_stack_index)
         doc.pathChanged.connect(lambda _p, t=tab: self._update_tab_title(t))
         index = self.tabs.addTab(tab, doc.title())
         self.tabs.setCurrentIndex(index)
@@ -173,6 +193,25 @@ class MainWindow(RunMixin, QMainWindow):
             self._on_selection(tab)
             self.zoom_label.setText(f"{tab.view.zoom() * 100:.0f}%")
         self._update_title()
+        self._update_edit_actions()
+
+    def _on_stack_index(self, _index: int) -> None:
+        self._update_edit_actions()
+
+    def _update_edit_actions(self) -> None:
+        """Undo/Redo say what they would do, and are greyed out when there is nothing to do."""
+        tab = self.current_tab()
+        stack = tab.doc.undo_stack if tab else None
+        for name, can, text in (("undo", stack and stack.canUndo(), stack and stack.undoText()),
+                                ("redo", stack and stack.canRedo(), stack and stack.redoText())):
+            action = self.actions_by_name[name]
+            action.setEnabled(bool(can))
+            base = self.tr("Undo") if name == "undo" else self.tr("Redo")
+            action.setToolTip(f"{base}: {text}" if can and text else base)
+        running = self.runner.running
+        for name in ("save", "save_as", "run", "run_to", "run_from", "auto_layout", "fit", "select_all",
+                     "find", "quick_add"):
+            self.actions_by_name[name].setEnabled(tab is not None and not (name == "run" and running))
 
     def _on_selection(self, tab: EditorTab) -> None:
         try:
@@ -201,7 +240,14 @@ class MainWindow(RunMixin, QMainWindow):
         except FlowError as error:
             self.show_error(self.tr("Cannot open %s") % path.name, error.describe())
             return None
+        if as_copy:  # a copy of a template is a new flow of its own
+            flow.id = str(uuid.uuid4())
         doc = FlowDocument(flow, registry=self.registry, path=None if as_copy else path)
+        if as_copy and graph.overlapping(flow):
+            # A template written by a script may stack nodes on one spot: lay the copy out (not an
+            # undo step: the copy is new anyway).
+            for node_id, pos in graph.layered_layout(flow, heights=doc.node_heights()).items():
+                doc._set_position(node_id, pos)
         if not as_copy:
             settings_store.add_recent(path)
             self.start_page.refresh()
@@ -212,6 +258,18 @@ class MainWindow(RunMixin, QMainWindow):
 
         template_folder = self.start_page.templates_folder or templates_dir()
         self.open_path(path, as_copy=path.parent.resolve() == template_folder.resolve())
+
+    def fill_recent_menu(self) -> None:
+        """List recently opened flows in File > Open Recent."""
+        menu = self._recent_menu
+        menu.clear()
+        recent = settings_store.recent_files()
+        for path in recent:
+            action = menu.addAction(path.name)
+            action.setToolTip(str(path))
+            action.triggered.connect(lambda _checked=False, p=path: self.open_path(p))
+        if not recent:
+            menu.addAction(self.tr("(none)")).setEnabled(False)
 
     def open_dialog(self) -> None:
         """Ask for a flow file and open it (Ctrl+O)."""
@@ -334,6 +392,10 @@ class MainWindow(RunMixin, QMainWindow):
             doc = FlowDocument(flow, registry=self.registry, path=item.original)
             doc.undo_stack.resetClean()  # recovered work is unsaved until the user saves it
             tabs.append(self.add_document(doc))
+            # Re-autosave under this session's name before dropping the old file: a second crash
+            # right now still loses nothing.
+            autosave.write_autosave(doc)
+            item.discard()
             self._update_tab_title(tabs[-1])
         return tabs
 
@@ -352,11 +414,9 @@ class MainWindow(RunMixin, QMainWindow):
         ids = tab.scene.selected_node_ids() if tab else []
         if not tab or not ids:
             return False
-        payload = json.dumps(tab.doc.copy_nodes(ids))
-        mime = QMimeData()
-        mime.setData(CLIPBOARD_MIME, payload.encode())
-        mime.setText(payload)
-        QGuiApplication.clipboard().setMimeData(mime)
+        # Plain JSON text (marked as ours): pastes between tabs and windows, and into a text editor.
+        # (A Python-made QMimeData handed to the clipboard crashes PySide at exit.)
+        QGuiApplication.clipboard().setText(json.dumps(tab.doc.copy_nodes(ids), indent=1))
         return True
 
     def cut(self) -> None:
@@ -367,13 +427,8 @@ class MainWindow(RunMixin, QMainWindow):
         tab = self.current_tab()
         if tab is None:
             return
-        mime = QGuiApplication.clipboard().mimeData()
-        if mime.hasFormat(CLIPBOARD_MIME):
-            raw = bytes(mime.data(CLIPBOARD_MIME).data()).decode()
-        else:
-            raw = mime.text()
         try:
-            payload = json.loads(raw)
+            payload = json.loads(QGuiApplication.clipboard().text())
         except ValueError:
             return
         if isinstance(payload, dict) and payload.get("chain_studio_clipboard"):
@@ -423,6 +478,49 @@ class MainWindow(RunMixin, QMainWindow):
         pos = pos if pos is not None else tab.view.cursor_scene_pos()
         chosen = QuickAdd(self.registry, parent=self).pick(QCursor.pos())
         return tab.view.add_node_at(chosen, pos) if chosen else None
+
+    def wire_to_new_node(self, tab: EditorTab, node_id: str, port: str, from_output: bool,
+                         pos: QPointF, type_name: str | None = None) -> str | None:
+        """A wire dropped in empty space: offer only the node types it fits, then add and wire."""
+        from studio.engine.ports import PortType
+        from studio.gui import wiring
+
+        found = tab.doc.port(node_id, port, output=from_output)
+        classes = wiring.compatible_classes(self.registry, found.type if found else PortType.ANY,
+                                            from_output)
+        if type_name is None:
+            type_name = QuickAdd(self.registry, classes, parent=self).pick(QCursor.pos())
+        if not type_name:
+            return None
+        new_id = wiring.add_and_connect(tab.doc, node_id, port, from_output, type_name, (pos.x(), pos.y()))
+        tab.scene.select_nodes([new_id])
+        return new_id
+
+    def add_file_nodes(self, tab: EditorTab, paths: list[Path], pos: QPointF) -> list[str]:
+        """Files dropped on the canvas: a loader node for each (flow files open in a tab)."""
+        from studio.gui import wiring
+
+        added = []
+        for index, path in enumerate(paths):
+            if path.suffix.lower() == ".json" and self._is_flow_file(path):
+                self.open_path(path)
+                continue
+            found = wiring.loader_for(self.registry, path)
+            if found is None:
+                self.statusBar().showMessage(self.tr("No installed node loads %s") % path.name, 6000)
+                continue
+            type_name, config = found
+            added.append(tab.doc.add_node(type_name, (pos.x(), pos.y() + 160 * index), config))
+        if added:
+            tab.scene.select_nodes(added)
+        return added
+
+    @staticmethod
+    def _is_flow_file(path: Path) -> bool:
+        try:
+            return '"schema_version"' in path.read_text(encoding="utf-8", errors="replace")[:4096]
+        except OSError:
+            return False
 
     def _add_from_palette(self, type_name: str) -> None:
         tab = self.current_tab() or self.new_flow()

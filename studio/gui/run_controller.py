@@ -41,6 +41,7 @@ class RunController(QObject):
         flow_path: str | None = None,
         only: set[str] | None = None,
         rerun: set[str] | None = None,
+        extras: dict[str, Any] | None = None,
     ) -> None:
         """Start a run of a snapshot of the flow: edits made during the run do not affect it."""
         if self.running:
@@ -54,6 +55,8 @@ class RunController(QObject):
         }
         if flow_path:
             options["flow_path"] = flow_path
+        if extras:
+            options["extras"] = extras
         self._thread = threading.Thread(
             target=self._work, args=(snapshot, dict(inputs), options), name="studio-run", daemon=True
         )

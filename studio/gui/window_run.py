@@ -61,7 +61,7 @@ class RunMixin:
         return self._start_run(inputs, rerun=selected)
 
     def _start_run(self: MainWindow, inputs: dict[str, Any] | None, *, only: set[str] | None = None,
-                   rerun: set[str] | None = None) -> bool:
+                   rerun: set[str] | None = None, extras: dict[str, Any] | None = None) -> bool:
         tab = self.current_tab()
         if tab is None:
             return False
@@ -87,13 +87,35 @@ class RunMixin:
         try:
             self.runner.start(tab.doc.flow, values, registry=tab.doc.registry, base_dir=base_dir,
                               flow_path=str(tab.doc.path) if tab.doc.path else None,
-                              only=only, rerun=rerun)
+                              only=only, rerun=rerun, extras=extras)
         except Exception as error:
             self.set_run_status(self.tr("Could not start the run: %s") % error)
             return False
         self.actions_by_name["stop"].setEnabled(True)
         self.actions_by_name["run"].setEnabled(False)
         self.set_run_status(self.tr("Running…"))
+        return True
+
+    def chat_send(self: MainWindow, text: str) -> bool:
+        """Run the current flow for one chat turn: the message goes to its Chat Input."""
+        tab = self.current_tab()
+        name = None
+        if tab is not None:
+            for node in tab.doc.flow.nodes:
+                if node.type == "io.chat_input":
+                    name = node.config.get("name", "message")
+                    break
+        if tab is None or not isinstance(name, str):
+            self.chat.finished(None, self.tr("This flow has no Chat Input node to send messages to."))
+            return False
+        session = self.chat.session.text() or "default"
+        extras = {"chat_history": list(self.chat.history), "session_id": session}
+        self._chat_turn = True
+        self.chat.started(text)
+        if not self._start_run({name: text}, extras=extras):
+            self._chat_turn = False
+            self.chat.finished(None, self.run_label.text())
+            return False
         return True
 
     def stop_run(self: MainWindow) -> None:
@@ -107,6 +129,8 @@ class RunMixin:
         if tab is None:
             return
         tab.apply_event(event)
+        if self._chat_turn and getattr(event, "kind", "") == "token":
+            self.chat.stream(event.text)
         node_id = getattr(event, "node_id", None)
         if node_id is not None and node_id == self._shown_node_id(tab):
             if getattr(event, "kind", "") == "token" and not tab.node_run(node_id).outputs:
@@ -136,6 +160,10 @@ class RunMixin:
             elif result.outputs:
                 self.outputs.show_node(self.tr("Flow outputs"), status, dict(result.outputs))
         self.history.refresh()
+        if self._chat_turn:
+            self._chat_turn = False
+            reply = next((v for v in result.outputs.values() if isinstance(v, str) and v.strip()), None)
+            self.chat.finished(reply, "" if reply else detail)
         self.runFinished.emit(result)
 
     def _on_run_crashed(self: MainWindow, message: str) -> None:
@@ -143,6 +171,9 @@ class RunMixin:
         self.actions_by_name["run"].setEnabled(True)
         self.set_run_status(self.tr("The run could not start: %s") % message.splitlines()[0])
         self.outputs.show_node(self.tr("Run"), self.tr("could not start"), None, error=message)
+        if self._chat_turn:
+            self._chat_turn = False
+            self.chat.finished(None, message)
         self.runFinished.emit(None)
 
     def _shown_node_id(self: MainWindow, tab: EditorTab) -> str | None:
@@ -163,7 +194,9 @@ class RunMixin:
         if state is None:
             self.outputs.show_node(title, "", None, streamed=self.tr("(not run yet)"))
             return
-        status = state.status
+        from studio.gui.canvas.node_item import status_label
+
+        status = status_label(state.status)
         if state.duration_s is not None:
             status += f" · {format_duration(state.duration_s)}"
         if state.tokens:

@@ -258,7 +258,9 @@ class Embedder:
             if h not in cached and h not in missing:
                 missing[h] = t
         fresh: dict[str, Any] = {}
-        todo = list(missing.items())
+        # Similar lengths in one batch: each batch is padded to its longest text, so sorting
+        # by length cuts the padded tokens the model computes (order is restored below).
+        todo = sorted(missing.items(), key=lambda item: len(item[1]))
         done = len(texts) - len(todo)
         for start in range(0, len(todo), self.batch_size):
             part = todo[start : start + self.batch_size]

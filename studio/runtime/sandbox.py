@@ -336,6 +336,7 @@ def run_code(
                     start_new_session=True,
                 )
             except OSError as exc:
+                os.close(read_fd)
                 raise SandboxError(f"cannot start the Python interpreter {interpreter!r}: {exc}") from None
             finally:
                 os.close(write_fd)

@@ -66,6 +66,17 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 # Columns a metadata filter can address directly in SQL; other keys are filtered in Python.
 _ROWS_PER_COMMIT = 4096
 _OUT_COLUMNS = ["id", "doc_id", "chunk", "text", "metadata"]
+_POOL: Any = None
+
+
+def _search_pool() -> Any:
+    """Threads that run the vector half of hybrid searches."""
+    global _POOL
+    if _POOL is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kb-search")
+    return _POOL
 
 
 class KnowledgeBaseNotFound(KnowledgeBaseError):
@@ -253,9 +264,8 @@ class KnowledgeBase:
             self._table.checkout_latest()
         return self._table
 
-    def _indices(self, table: Any) -> set[str]:
+    def _indices(self, table: Any, version: int) -> set[str]:
         """Index names of the table, remembered per table version (listing costs a file read)."""
-        version = int(table.version)
         if self._index_cache is None or self._index_cache[0] != version:
             self._index_cache = (version, {i.name for i in table.list_indices()})
         return self._index_cache[1]
@@ -462,19 +472,22 @@ class KnowledgeBase:
         where: str | None = None,
         threshold: float | None = None,
         with_vectors: bool = False,
+        table: Any = None,
     ) -> SearchResult:
         """Nearest chunks by the knowledge base's metric; `score` is a similarity (higher: closer).
 
         cosine: 1 - cosine distance; dot: the dot product; l2: 1 / (1 + squared L2 distance).
-        `threshold` drops results scoring below it.
+        `threshold` drops results scoring below it. `table`: an already opened table version
+        (hybrid search passes one so both of its searches read the same version).
         """
         if len(vector) != self.dimension:
             raise self._mismatch(len(vector), "the query vector")
-        table = self.table()
+        table = table if table is not None else self.table()
+        version = int(table.version)  # each read of it is a call into LanceDB: read it once
         sql, py_filter = split_filter(filter, where)
         fetch = k if not py_filter else k * 5
         query = table.search(list(map(float, vector)), query_type="vector").distance_type(self.metric)
-        if "vector_idx" in self._indices(table):
+        if "vector_idx" in self._indices(table, version):
             query = query.nprobes(20).refine_factor(10)
         if sql:
             query = query.where(sql, prefilter=True)
@@ -485,12 +498,12 @@ class KnowledgeBase:
             score = similarity(self.metric, float(row["_distance"]))
             if threshold is not None and score < threshold:
                 continue
-            doc = self._doc(row, score, int(table.version))
+            doc = self._doc(row, score, version)
             if with_vectors:
                 doc["vector"] = [float(x) for x in row["vector"]]
             if matches(doc["metadata"], py_filter):
                 docs.append(doc)
-        return SearchResult(docs[:k], int(table.version), self.name)
+        return SearchResult(docs[:k], version, self.name)
 
     def search_text(
         self,
@@ -499,22 +512,24 @@ class KnowledgeBase:
         *,
         filter: Mapping[str, Any] | None = None,
         where: str | None = None,
+        table: Any = None,
     ) -> SearchResult:
         """Keyword search (BM25) over the chunk texts; Chinese queries are cut into words first."""
-        table = self.table()
+        table = table if table is not None else self.table()
+        version = int(table.version)
         terms = segment_query(query).strip()
         # No index means no rows were ever written (it is made with the first rows).
-        if not terms or "text_tokens_idx" not in self._indices(table):
-            return SearchResult([], int(table.version), self.name)
+        if not terms or "text_tokens_idx" not in self._indices(table, version):
+            return SearchResult([], version, self.name)
         sql, py_filter = split_filter(filter, where)
         fetch = k if not py_filter else k * 5
         search = table.search(terms, query_type="fts", fts_columns="text_tokens")
         if sql:
             search = search.where(sql, prefilter=True)
         rows = search.select([*_OUT_COLUMNS, "_score"]).limit(fetch).to_list()
-        docs = [self._doc(row, float(row["_score"]), int(table.version)) for row in rows]
+        docs = [self._doc(row, float(row["_score"]), version) for row in rows]
         docs = [d for d in docs if matches(d["metadata"], py_filter)]
-        return SearchResult(docs[:k], int(table.version), self.name)
+        return SearchResult(docs[:k], version, self.name)
 
     def search_hybrid(
         self,
@@ -539,10 +554,17 @@ class KnowledgeBase:
         if vector_weight is None:
             english_only = self.embedding_model.lower() in ENGLISH_ONLY
             vector_weight = 0.0 if english_only and has_cjk(query) else 1.0
-        by_text = self.search_text(query, n, filter=filter, where=where)
+        table = self.table()
+        self._indices(table, int(table.version))  # fill the cache here, not in two threads
+        pending = None
+        if vector_weight > 0:  # both searches at once: LanceDB releases the GIL while it searches
+            pending = _search_pool().submit(
+                self.search_vector, vector, n, filter=filter, where=where, table=table
+            )
+        by_text = self.search_text(query, n, filter=filter, where=where, table=table)
         lists, names, weights = [by_text.documents], ["text"], [1.0]
-        if vector_weight > 0:
-            by_vector = self.search_vector(vector, n, filter=filter, where=where)
+        if pending is not None:
+            by_vector = pending.result()
             lists.insert(0, by_vector.documents)
             names.insert(0, "vector")
             weights.insert(0, vector_weight)

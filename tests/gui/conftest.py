@@ -20,14 +20,26 @@ def registry() -> Registry:
 
 
 @pytest.fixture
-def window(qtbot, registry):
-    """A main window on the test registry; unsaved-changes prompts answer 'discard'."""
+def make_window(qtbot, registry):
+    """Build main windows on the test registry; unsaved-changes prompts answer 'discard' (a modal
+    dialog would hang an offscreen test)."""
     from studio.gui.main_window import MainWindow
 
-    win = MainWindow(registry, autosave_enabled=False)
-    win.ask_unsaved = lambda tab: "discard"  # type: ignore[method-assign]
-    qtbot.addWidget(win)
-    win.resize(1300, 800)
+    def make(**options):
+        options.setdefault("autosave_enabled", False)
+        win = MainWindow(options.pop("registry", registry), **options)
+        win.ask_unsaved = lambda tab: "discard"  # type: ignore[method-assign]
+        qtbot.addWidget(win)
+        win.resize(1300, 800)
+        return win
+
+    return make
+
+
+@pytest.fixture
+def window(qtbot, make_window):
+    """A shown main window."""
+    win = make_window()
     win.show()
     qtbot.waitExposed(win)
     return win

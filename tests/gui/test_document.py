@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from studio.flow import dumps, load_flow
@@ -157,3 +159,18 @@ def test_dirty_follows_the_undo_stack_and_save_reopen_is_equal(doc, tmp_path, qt
     assert dumps(load_flow(path)) == dumps(doc.flow)
     reopened = FlowDocument.open(path, registry=doc.registry)
     assert reopened.text() == doc.text() and not reopened.dirty
+
+
+def test_layout_stacks_nodes_without_overlap_and_detects_stacked_files(doc):
+    from studio.gui import graph
+
+    ids = _small_flow(doc)
+    extra = [doc.add_node("test.chat", (0, 0)) for _ in range(3)]
+    assert graph.overlapping(doc.flow)
+    doc.auto_layout()
+    assert not graph.overlapping(doc.flow, height=1)
+    heights = doc.node_heights()
+    column = sorted((doc.position(i) for i in extra), key=lambda p: p[1])
+    for (x1, y1), (x2, y2) in itertools.pairwise(column):
+        assert x1 == x2 and y2 - y1 >= heights[extra[0]]
+    assert doc.position(ids["in"])[0] < doc.position(ids["tpl"])[0]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from studio.flow import dumps, load_flow
 from studio.gui import autosave
-from studio.gui.main_window import MainWindow
 
 
 def _some_flow(tab) -> None:
@@ -45,9 +44,8 @@ def test_open_reports_a_broken_file_without_crashing(window, tmp_path):
     assert "newer Chain Studio" in window.outputs.text.toPlainText()
 
 
-def test_autosave_then_crash_then_recover(qtbot, registry, tmp_path):
-    first = MainWindow(registry, autosave_enabled=True)
-    qtbot.addWidget(first)
+def test_autosave_then_crash_then_recover(make_window, tmp_path):
+    first = make_window(autosave_enabled=True)
     tab = first.new_flow()
     _some_flow(tab)
     saved_path = tmp_path / "named.json"
@@ -56,8 +54,7 @@ def test_autosave_then_crash_then_recover(qtbot, registry, tmp_path):
     expected = dumps(tab.doc.flow)
     assert first.autosaver.save_now() == 1
     # The app "crashes": no closeEvent, the autosave stays. A new session offers it back.
-    second = MainWindow(registry, autosave_enabled=False)
-    qtbot.addWidget(second)
+    second = make_window()
     (recovered,) = second.offer_recovery(ask=False)
     assert dumps(recovered.doc.flow) == expected
     assert recovered.doc.dirty and recovered.doc.path == saved_path
@@ -66,27 +63,24 @@ def test_autosave_then_crash_then_recover(qtbot, registry, tmp_path):
     assert autosave.find_recoverable() == []
 
 
-def test_clean_close_leaves_nothing_to_recover(qtbot, registry):
-    win = MainWindow(registry, autosave_enabled=True)
-    qtbot.addWidget(win)
+def test_clean_close_leaves_nothing_to_recover(make_window):
+    win = make_window(autosave_enabled=True)
     tab = win.new_flow()
     _some_flow(tab)
     win.autosaver.save_now()
     assert autosave.find_recoverable()
-    win.ask_unsaved = lambda t: "discard"
     win.close()
     assert autosave.find_recoverable() == []
 
 
-def test_start_page_lists_templates_and_opens_a_copy(qtbot, registry, tmp_path):
+def test_start_page_lists_templates_and_opens_a_copy(make_window, tmp_path):
     folder = tmp_path / "flows"
     folder.mkdir()
     (folder / "hello.json").write_text(
         '{"schema_version": 1, "name": "Hello", "description": "Says hello", "nodes": [], "edges": []}',
         encoding="utf-8",
     )
-    win = MainWindow(registry, templates=folder, autosave_enabled=False)
-    qtbot.addWidget(win)
+    win = make_window(templates=folder)
     item = win.start_page.templates.item(0)
     assert item.text() == "Hello\nSays hello"
     win.start_page.templates.itemActivated.emit(item)

@@ -160,3 +160,34 @@ def _broken_store(path: Any) -> MemoryStore:
     store.path = path
     store.timeout_s = 0.2
     return store
+
+
+def test_vector_memory_recalls_the_relevant_old_turn() -> None:
+    from nodes.memory import VectorMemory
+    from tests.nodes.rag_helpers import run_node
+
+    store = default_store()
+    for role, content in [
+        ("user", "My cat is called Miso and she loves tuna."),
+        ("assistant", "Miso sounds lovely!"),
+        ("user", "Please send the invoice to the accounting department."),
+        ("assistant", "Done, the invoice is on its way."),
+        ("user", "The weather is rainy today."),
+        ("assistant", "Take an umbrella."),
+    ]:
+        store.add_turn("chatbot", "alice", role, content)
+    extras = {"session_id": "alice", "flow_id": "chatbot"}
+    outputs, _ = run_node(
+        VectorMemory, {"k": 1, "recent_turns": 2}, {"message": "What is my pet's name?"}, extras=extras
+    )
+    assert outputs["recalled"] == [{"role": "user", "content": "My cat is called Miso and she loves tuna."}]
+    assert outputs["history"][0]["role"] == "system" and "Miso" in outputs["history"][0]["content"]
+    assert [m["content"] for m in outputs["history"][1:]] == [
+        "The weather is rainy today.",
+        "Take an umbrella.",
+    ]
+    assert outputs["messages"][-1] == {"role": "user", "content": "What is my pet's name?"}
+    again, _ = run_node(
+        VectorMemory, {"k": 1, "recent_turns": 2}, {"message": "Where did the invoice go?"}, extras=extras
+    )  # turns are indexed once; the second recall reuses them
+    assert "invoice" in again["recalled"][0]["content"]

@@ -115,3 +115,19 @@ def test_a_flow_that_reaches_itself_is_refused(tmp_path: Path) -> None:
     errors = " ".join(state.error or "" for state in result.failures().values())
     assert "recursion refused" in errors
     assert "loop.json -> loop.json" in errors
+
+
+def test_a_saved_flow_is_offered_as_a_tool(summarise: Path) -> None:
+    from nodes.subflows import FlowTool
+    from tests.nodes.test_tools import call_tool
+
+    config = {"name": "summarise", "path": summarise.name, **interface_of(summarise)}
+    spec = FlowTool.tool_spec(FlowTool.Config.model_validate(config))
+    assert spec["parameters"] == {
+        "type": "object",
+        "properties": {"item": {"type": "string"}, "style": {"type": "string"}},
+        "required": [],
+    }
+    assert call_tool(FlowTool, config, {"item": "tides", "style": "long"}, base_dir=summarise.parent) == (
+        "long summary of tides"
+    )

@@ -243,3 +243,10 @@ def test_as_root_the_code_runs_as_nobody_when_the_interpreter_allows() -> None:
     outcome = run_code(code, python="/usr/bin/python3.11", timeout_s=5)
     assert outcome.ok, outcome.error
     assert outcome.result == [65534, 65534]
+
+
+def test_a_missing_interpreter_is_a_sandbox_error_and_leaks_nothing() -> None:
+    before = len(os.listdir("/proc/self/fd"))
+    with pytest.raises(SandboxError, match="cannot"):
+        run_code("result = 1", python="/nonexistent/python3")
+    assert len(os.listdir("/proc/self/fd")) == before

@@ -229,3 +229,46 @@ def test_killed_ingest_leaves_the_last_committed_version(studio_home: Path) -> N
         [{"text": "after", "metadata": {"source": "after"}}], vectors=[[0.1] * 16], lock_timeout=2
     )
     assert kb.count() == count + 1
+
+
+def test_ann_index_is_built_past_the_threshold() -> None:
+    import numpy as np
+
+    kb = KnowledgeBase.create("big", dimension=16, embedding_model="test/sixteen")
+    kb.meta["ann_threshold"] = 600  # the real threshold is 50,000 rows
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((700, 16)).astype("float32")
+    docs = [{"text": f"row {i}", "metadata": {"source": f"s{i // 10}"}} for i in range(700)]
+    kb.upsert_documents(docs[:500], vectors=vectors[:500])
+    assert "vector_idx" not in {i["name"] for i in kb.info()["indices"]}
+    kb.upsert_documents(docs, vectors=vectors)
+    assert "vector_idx" in {i["name"] for i in kb.info()["indices"]}
+    hits = kb.search_vector(vectors[123].tolist(), k=3)
+    assert hits.documents[0]["text"] == "row 123"
+
+
+_CONCURRENT = textwrap.dedent("""
+    import sys
+    from studio.runtime.vectorstore import KnowledgeBase
+    kb = KnowledgeBase.open("shared")
+    tag = sys.argv[1]
+    for batch in range(5):
+        docs = [{"text": f"{tag} {batch} {i}", "metadata": {"source": f"{tag}-{batch}"}} for i in range(40)]
+        kb.upsert_documents(docs, vectors=[[float(i), 1.0, 0.0, 0.0] for i in range(40)], lock_timeout=60)
+""")
+
+
+@pytest.mark.slow
+def test_concurrent_writers_wait_and_lose_nothing(studio_home: Path) -> None:
+    KnowledgeBase.create("shared", dimension=4, embedding_model="test/four")
+    env = {**os.environ, "CHAIN_STUDIO_HOME": str(studio_home), "PYTHONPATH": str(ROOT)}
+    procs = [
+        subprocess.Popen([sys.executable, "-c", _CONCURRENT, tag], env=env, stderr=subprocess.PIPE, text=True)
+        for tag in ("a", "b", "c")
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err[-2000:]
+    kb = KnowledgeBase.open("shared")
+    assert kb.count() == 3 * 5 * 40
+    assert len(kb.sources()) == 15

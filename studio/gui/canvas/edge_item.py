@@ -12,6 +12,16 @@ from studio.gui.canvas import style
 from studio.gui.graph import EdgeKey
 
 
+class _Motion:
+    """Set by the view while it pans or zooms: wires are then drawn without antialiasing (about
+    four times cheaper for long curves) and redrawn smooth once the view settles."""
+
+    moving = False
+
+
+motion = _Motion()
+
+
 def bezier(start: QPointF, end: QPointF) -> QPainterPath:
     """The curve between two port centres: leaves and enters horizontally."""
     path = QPainterPath(start)
@@ -37,8 +47,10 @@ class EdgeItem(QGraphicsPathItem):
         self.setToolTip(f"{key[1]} → {key[3]} ({port_type})")
 
     def set_ends(self, start: QPointF, end: QPointF) -> None:
-        self._stroke_shape = None
         self.setPath(bezier(start, end))
+        # After setPath: Qt asks for the old shape while changing the path, which cached it.
+        self._stroke_shape = None
+        self.update()
 
     def set_running(self, active: bool) -> None:
         """A wire whose value is flowing is drawn dashed."""
@@ -57,4 +69,10 @@ class EdgeItem(QGraphicsPathItem):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         painter.setPen(self._selected_pen if selected else self._pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(self.path())
+        if motion.moving:
+            smooth = painter.testRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            painter.drawPath(self.path())
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
+        else:
+            painter.drawPath(self.path())

@@ -70,8 +70,8 @@ class NodeItem(QGraphicsItem):
             | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
         )
         self.setAcceptHoverEvents(True)
-        # Paint once into a pixmap per zoom level: panning a big flow then only blits.
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        # Painted once into a pixmap; the scene picks the cache kind by zoom (see set_detail).
+        self.setCacheMode(QGraphicsItem.CacheMode.ItemCoordinateCache)
         self.setZValue(1)
         self.set_ports(inputs, outputs)
 
@@ -137,7 +137,8 @@ class NodeItem(QGraphicsItem):
         self.badge = badge
         self.error = status == "failed"
         if footer is not None:
-            self.footer = " ".join(footer.split())[-80:]
+            text = " ".join(footer.split())
+            self.footer = text[-80:] if status == "running" else text[:80]
         self.update()
 
     def set_allowed(self, allowed: set[PortRef] | None) -> None:
@@ -211,9 +212,9 @@ class NodeItem(QGraphicsItem):
         if self.footer:
             painter.setPen(theme["muted"])
             footer_rect = QRectF(8, rect.height() - style.FOOTER - 2, rect.width() - 16, style.FOOTER)
-            text = QFontMetricsF(port_font).elidedText(
-                self.footer, Qt.TextElideMode.ElideLeft, footer_rect.width()
-            )
+            # While streaming the newest words matter; once done, the beginning does.
+            mode = Qt.TextElideMode.ElideLeft if self.status == "running" else Qt.TextElideMode.ElideRight
+            text = QFontMetricsF(port_font).elidedText(self.footer, mode, footer_rect.width())
             painter.drawText(footer_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
 
     def _paint_badge(self, painter: QPainter, font: QFont) -> float:

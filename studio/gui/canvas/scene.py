@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QPen, QTransform
+from PySide6.QtGui import QPainter, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import (
+    QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsScene,
     QGraphicsSceneMouseEvent,
@@ -20,6 +21,8 @@ from studio.gui.canvas.edge_item import EdgeItem, bezier
 from studio.gui.canvas.node_item import NodeItem, PortRef
 from studio.gui.document import ConnectionRefused, FlowDocument
 from studio.gui.graph import EdgeKey
+
+OVERVIEW_ZOOM = 0.3  # below this zoom, nodes are drawn as plain blocks
 
 
 class FlowScene(QGraphicsScene):
@@ -39,6 +42,9 @@ class FlowScene(QGraphicsScene):
         self._drag_from: tuple[NodeItem, PortRef] | None = None
         self._drag_wire: QGraphicsPathItem | None = None
         self._press_positions: dict[str, QPointF] = {}
+        self._cache_mode = QGraphicsItem.CacheMode.ItemCoordinateCache
+        self.overview = False
+        self._overview_wires: dict[str, QPainterPath] | None = None
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self.setSceneRect(QRectF(-50000, -50000, 100000, 100000))
         self._build()
@@ -73,6 +79,8 @@ class FlowScene(QGraphicsScene):
         title, category = self._title(node_id)
         inputs, outputs = self.doc.ports(node_id)
         item = NodeItem(node_id, title, category, inputs, outputs)
+        item.setCacheMode(self._cache_mode)
+        item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, self.overview)
         self.syncing = True
         item.setPos(*self.doc.position(node_id))
         self.syncing = False
@@ -106,6 +114,7 @@ class FlowScene(QGraphicsScene):
         self.edges[key] = edge
         self._edges_of[source].add(key)
         self._edges_of[target].add(key)
+        edge.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, self.overview)
         self.addItem(edge)
         self._place_edge(edge)
         # A wire to a port the node did not have (unknown type) adds that port: redraw the ends.
@@ -117,12 +126,14 @@ class FlowScene(QGraphicsScene):
 
     def _on_edge_removed(self, key: EdgeKey) -> None:
         edge = self.edges.pop(key, None)
+        self._overview_wires = None
         if edge is not None:
             self.removeItem(edge)
         for node_id in (key[0], key[2]):
             self._edges_of[node_id].discard(key)
 
     def _place_edge(self, edge: EdgeItem) -> None:
+        self._overview_wires = None
         source, source_port, target, target_port = edge.key
         start = self.nodes[source].port_scene_pos(source_port, True)
         end = self.nodes[target].port_scene_pos(target_port, False)
@@ -133,6 +144,55 @@ class FlowScene(QGraphicsScene):
             edge = self.edges.get(key)
             if edge is not None:
                 self._place_edge(edge)
+
+    def set_detail(self, zoom: float) -> None:
+        """Choose how node drawings are cached for this zoom, so zooming and panning stay smooth:
+        far out, plain blocks drawn directly (cheaper than any pixmap); up to 100 %, one pixmap per
+        node at its own size that the view only scales (zooming re-renders nothing); closer
+        than 100 %, pixmaps at screen resolution so text stays sharp."""
+        mode = (
+            QGraphicsItem.CacheMode.NoCache if zoom < OVERVIEW_ZOOM
+            else QGraphicsItem.CacheMode.ItemCoordinateCache if zoom <= 1.0
+            else QGraphicsItem.CacheMode.DeviceCoordinateCache
+        )
+        if mode != self._cache_mode:
+            self._cache_mode = mode
+            self.overview = zoom < OVERVIEW_ZOOM
+            # In the overview the view draws every node as one batch of blocks (draw_overview);
+            # the items stay for clicking and selecting but paint nothing.
+            for item in self.nodes.values():
+                item.setCacheMode(mode)
+                item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, self.overview)
+            for edge in self.edges.values():
+                edge.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, self.overview)
+
+    def draw_overview(self, painter: QPainter) -> None:
+        """All nodes as coloured blocks in a few calls (far zoom: thousands of nodes stay fluid)."""
+        by_colour: dict[str, list[QRectF]] = defaultdict(list)
+        for item in self.nodes.values():
+            by_colour[item.category].append(item.sceneBoundingRect())
+        if self._overview_wires is None:  # rebuilt only after wires or nodes changed
+            wires: dict[str, QPainterPath] = {}
+            for edge in self.edges.values():
+                wires.setdefault(edge.port_type, QPainterPath()).addPath(edge.path())
+            self._overview_wires = wires
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for port_type, path in self._overview_wires.items():
+            pen = QPen(style.port_colour(port_type), 1)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.drawPath(path)
+        painter.setPen(Qt.PenStyle.NoPen)
+        for category, rects in by_colour.items():
+            painter.setBrush(style.category_colour(category))
+            painter.drawRects(rects)
+        selected = [i.sceneBoundingRect() for i in self.selectedItems() if isinstance(i, NodeItem)]
+        if selected:
+            pen = QPen(style.theme["selected"], 3)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRects(selected)
 
     def node_item_moved(self, item: NodeItem) -> None:
         """A node item moved (dragged, or synced from the document): its wires follow."""

@@ -3,7 +3,9 @@ selection, fit to view, a dotted grid, and drops from the palette."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from pathlib import Path
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
@@ -12,11 +14,14 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPen,
+    QPixmapCache,
+    QResizeEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from studio.gui.canvas import style
+from studio.gui.canvas.edge_item import motion
 from studio.gui.canvas.scene import FlowScene
 
 NODE_MIME = "application/x-chain-studio-node-type"
@@ -28,14 +33,20 @@ class FlowView(QGraphicsView):
 
     quickAddRequested = Signal(QPointF)  # scene position where a node should go
     zoomChanged = Signal(float)
+    filesDropped = Signal(list, QPointF)  # [Path], scene position
 
     def __init__(self, scene: FlowScene, parent: QWidget | None = None):
         super().__init__(scene, parent)
         self.flow_scene = scene
+        # Node drawings are cached pixmaps (see FlowScene.set_detail); Qt's default 10 MB cache
+        # would evict them while a big flow is on screen.
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), 64 * 1024))
         self._panning = False
         self._pan_start = QPointF()
         self._space = False
-        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        # Smooth pixmap scaling: node drawings are cached pixmaps the view scales when zoomed out.
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+                            | QPainter.RenderHint.SmoothPixmapTransform)
         self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
@@ -45,10 +56,18 @@ class FlowView(QGraphicsView):
             QGraphicsView.OptimizationFlag.DontSavePainterState
             | QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing
         )
-        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
+        # No background cache: the overview draws the nodes in the background pass.
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setToolTip("")
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(180)
+        self._settle.timeout.connect(self._settled)
+        from studio.gui.canvas.minimap import Minimap
+
+        self.minimap = Minimap(self)
         self._grid_pen = QPen(style.theme["grid"], 0)
         self._major_pen = QPen(style.theme["grid_major"], 0)
 
@@ -59,11 +78,16 @@ class FlowView(QGraphicsView):
 
     def zoom_by(self, factor: float) -> None:
         """Zoom around the mouse cursor, within sensible limits."""
+        self._moving()
         target = min(max(self.zoom() * factor, MIN_ZOOM), MAX_ZOOM)
         factor = target / self.zoom()
         if abs(factor - 1.0) > 1e-6:
             self.scale(factor, factor)
-            self.zoomChanged.emit(self.zoom())
+            self._zoomed()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.minimap.refresh()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         steps = event.angleDelta().y() / 120.0
@@ -80,20 +104,43 @@ class FlowView(QGraphicsView):
         if self.zoom() > 1.0:  # a tiny flow should not be blown up
             self.resetTransform()
             self.centerOn(rect.center())
-        self.zoomChanged.emit(self.zoom())
+        self._zoomed()
 
     def reset_zoom(self) -> None:
         centre = self.mapToScene(self.viewport().rect().center())
         self.resetTransform()
         self.centerOn(centre)
-        self.zoomChanged.emit(1.0)
+        self._zoomed()
+
+    def _zoomed(self) -> None:
+        self.flow_scene.set_detail(self.zoom())
+        # Far out, smoothing 1,500 hair-thin curves costs more than it shows.
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, not self.flow_scene.overview)
+        self.zoomChanged.emit(self.zoom())
+
+    def set_zoom(self, zoom: float) -> None:
+        """Zoom to an absolute level around the centre of the view."""
+        centre = self.mapToScene(self.viewport().rect().center())
+        self.resetTransform()
+        self.scale(zoom, zoom)
+        self.centerOn(centre)
+        self._zoomed()
 
     # -- pan ------------------------------------------------------------------------------------
 
     def pan_by(self, dx: float, dy: float) -> None:
         """Scroll the view by a number of pixels."""
+        self._moving()
         self.horizontalScrollBar().setValue(int(self.horizontalScrollBar().value() + dx))
         self.verticalScrollBar().setValue(int(self.verticalScrollBar().value() + dy))
+
+    def _moving(self) -> None:
+        motion.moving = True
+        self._settle.start()
+
+    def _settled(self) -> None:
+        motion.moving = False
+        self.viewport().update()  # the wires again, smooth
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         middle = event.button() == Qt.MouseButton.MiddleButton
@@ -160,13 +207,13 @@ class FlowView(QGraphicsView):
     # -- palette drops --------------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasFormat(NODE_MIME):
+        if event.mimeData().hasFormat(NODE_MIME) or event.mimeData().hasUrls():
             event.acceptProposedAction()
         else:
             super().dragEnterEvent(event)
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if event.mimeData().hasFormat(NODE_MIME):
+        if event.mimeData().hasFormat(NODE_MIME) or event.mimeData().hasUrls():
             event.acceptProposedAction()
         else:
             super().dragMoveEvent(event)
@@ -176,6 +223,11 @@ class FlowView(QGraphicsView):
             type_name = bytes(event.mimeData().data(NODE_MIME).data()).decode()
             pos = self.mapToScene(event.position().toPoint())
             self.add_node_at(type_name, pos)
+            event.acceptProposedAction()
+        elif event.mimeData().hasUrls():
+            paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+            if paths:
+                self.filesDropped.emit(paths, self.mapToScene(event.position().toPoint()))
             event.acceptProposedAction()
         else:
             super().dropEvent(event)
@@ -201,7 +253,8 @@ class FlowView(QGraphicsView):
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         painter.fillRect(rect, style.theme["background"])
-        if self.zoom() < 0.35:
+        if self.flow_scene.overview:
+            self.flow_scene.draw_overview(painter)
             return  # grid lines closer than a few pixels are noise
         step = style.GRID * (1 if self.zoom() >= 0.7 else 5)
         left = int(rect.left() // step) * step

@@ -1,0 +1,56 @@
+"""Refresh the Qt translation files: extract strings (pyside6-lupdate), fill them from the JSON
+catalogue assets/i18n/<lang>.json, compile .qm (pyside6-lrelease, shipped with PySide6-Essentials).
+
+Run: .venv/bin/python packaging/build_translations.py
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+I18N = ROOT / "assets" / "i18n"
+LANGUAGES = ["zh_CN"]
+
+
+def tool(name: str) -> str:
+    """A PySide6 command-line tool next to the running interpreter (or on PATH)."""
+    beside = Path(sys.executable).with_name(name)
+    found = str(beside) if beside.exists() else shutil.which(name)
+    if not found:
+        raise SystemExit(f"{name} not found: install PySide6-Essentials")
+    return found
+
+
+def main() -> int:
+    sources = sorted(str(p) for p in (ROOT / "studio" / "gui").rglob("*.py"))
+    for language in LANGUAGES:
+        ts = I18N / f"studio_{language}.ts"
+        subprocess.run([tool("pyside6-lupdate"), *sources, "-ts", str(ts), "-target-language", language,
+                        "-no-obsolete", "-locations", "none"], check=True, capture_output=True)
+        catalogue = json.loads((I18N / f"{language}.json").read_text(encoding="utf-8"))
+        tree = ET.parse(ts)
+        missing = []
+        for message in tree.getroot().iter("message"):
+            source = message.findtext("source") or ""
+            translation = message.find("translation")
+            assert translation is not None
+            if source in catalogue:
+                translation.text = catalogue[source]
+                translation.attrib.pop("type", None)
+            else:
+                missing.append(source)
+        tree.write(ts, encoding="utf-8", xml_declaration=True)
+        subprocess.run([tool("pyside6-lrelease"), str(ts), "-qm", str(ts.with_suffix(".qm"))],
+                       check=True, capture_output=True)
+        print(f"{language}: {len(missing)} untranslated" + (f": {missing}" if missing else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
