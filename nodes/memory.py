@@ -2,8 +2,8 @@
 
 The session comes from the host (`studio chat --session alice`, the GUI's chat panel) through
 `ctx.extras["session_id"]`, else from the node's `session_id` setting, else "default". Sessions
-are kept per flow: `ctx.extras["flow_id"]` (or `ctx.flow_id` when the engine provides it), else
-the node's `memory_key` setting. Everything lives in `studio.runtime.memory` (SQLite).
+are kept per flow: under the node's `memory_key` setting when set, else `ctx.extras["flow_id"]`,
+else `ctx.flow_id` (the flow file's id). Everything lives in `studio.runtime.memory` (SQLite).
 """
 
 from __future__ import annotations
@@ -39,8 +39,9 @@ def session_of(config: NodeConfig, ctx: RunContext) -> tuple[str, str]:
     """(flow key, session id) for this run."""
     flow_key = (
         getattr(config, "memory_key", "")
-        or getattr(ctx, "flow_id", None)
+        # A host (the chat panel, `studio chat`) may name the conversation's flow itself.
         or ctx.extras.get("flow_id")
+        or ctx.flow_id
         or "default"
     )
     session = ctx.extras.get("session_id") or getattr(config, "session_id", "") or "default"
