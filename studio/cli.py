@@ -172,7 +172,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         result = run_flow(
             compiled, inputs, on_event=listener, use_cache=not args.no_cache, cancel=cancel,
             base_dir=Path(args.flow).resolve().parent, flow_path=str(Path(args.flow).resolve()),
-            extras={"allowed_folders": [str(Path.cwd()), str(Path(args.flow).resolve().parent)]},
+            extras={
+                "allowed_folders": [str(Path.cwd()), str(Path(args.flow).resolve().parent)],
+                # The running file heads the chain, so a subflow that calls back into it is named.
+                "subflow_stack": [str(Path(args.flow).resolve())],
+            },
         )
     except BadInput as error:
         raise CliError(f"{args.flow}: {error}", EXIT_BAD_INPUT) from None

@@ -136,6 +136,9 @@ def build(w: MainWindow) -> dict[str, QAction]:
     w._recent_menu = menus["file"].addMenu("")
     menus["file"].insertMenu(actions["save"], w._recent_menu)
     w._recent_menu.aboutToShow.connect(w.fill_recent_menu)
+    # Ctrl+Y as well as the platform's redo key (Ctrl+Shift+Z on Linux and macOS).
+    redo_keys = [QKeySequence(Key.Redo), QKeySequence("Ctrl+Y")]
+    actions["redo"].setShortcuts([k for i, k in enumerate(redo_keys) if k not in redo_keys[:i]])
     actions["snap"].setCheckable(True)
     actions["snap"].setChecked(True)
     actions["stop"].setEnabled(False)

@@ -140,3 +140,17 @@ def test_template_edit_redraws_ports(window, qtbot):
     tab.scene.select_nodes([template])
     window.inspector.editors["template"].main.setPlainText("{{a}} and {{b}}")
     assert [p.name for p in tab.scene.nodes[template].inputs] == ["a", "b"]
+
+
+def test_standard_shortcuts(window):
+    from PySide6.QtGui import QKeySequence
+
+    def keys(name):
+        return {k.toString() for k in window.actions_by_name[name].shortcuts()}
+
+    assert "Ctrl+N" in keys("new") and "Ctrl+O" in keys("open") and "Ctrl+S" in keys("save")
+    assert "Ctrl+Z" in keys("undo") and "Ctrl+Y" in keys("redo")
+    assert "Ctrl+C" in keys("copy") and "Ctrl+V" in keys("paste") and "Ctrl+D" in keys("duplicate")
+    assert "Del" in keys("delete") and "Ctrl+F" in keys("find")
+    assert keys("run") == {"F5"} and keys("stop") == {"Shift+F5"}
+    assert QKeySequence("Ctrl+Y").toString() == "Ctrl+Y"
