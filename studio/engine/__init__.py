@@ -1,84 +1,42 @@
-"""The engine: check a flow, then run it on asyncio with caching, events and run records."""
+"""The engine: check a flow, then run it on asyncio with caching, events and run records.
+
+Names are loaded on first use, so that importing a small part (the registry, the ports) does not
+pay for asyncio, the scheduler and the run store: the GUI's start-up depends on it.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import threading
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from studio.engine.cache import OutputCache, default_cache
-from studio.engine.errors import BadInput, NodeError
-from studio.engine.events import Event
-from studio.engine.graph import CompiledFlow, compile_flow, validate_flow
-from studio.engine.registry import Registry, default_registry
-from studio.engine.runstore import RunStore
-from studio.engine.scheduler import (
-    DEFAULT_MAX_CONCURRENCY,
-    EventListener,
-    NodeState,
-    RunResult,
-    Scheduler,
-    check_inputs,
-)
-from studio.flow.schema import Flow
+if TYPE_CHECKING:
+    from studio.engine.api import arun_flow, run_flow
+    from studio.engine.errors import BadInput, NodeError
+    from studio.engine.events import Event
+    from studio.engine.graph import CompiledFlow, compile_flow, validate_flow
+    from studio.engine.runstore import RunStore
+    from studio.engine.scheduler import NodeState, RunResult
 
-__all__ = [
-    "BadInput",
-    "CompiledFlow",
-    "Event",
-    "NodeError",
-    "NodeState",
-    "RunResult",
-    "RunStore",
-    "arun_flow",
-    "compile_flow",
-    "run_flow",
-    "validate_flow",
-]
+_WHERE = {
+    "arun_flow": "studio.engine.api",
+    "run_flow": "studio.engine.api",
+    "BadInput": "studio.engine.errors",
+    "NodeError": "studio.engine.errors",
+    "Event": "studio.engine.events",
+    "CompiledFlow": "studio.engine.graph",
+    "compile_flow": "studio.engine.graph",
+    "validate_flow": "studio.engine.graph",
+    "RunStore": "studio.engine.runstore",
+    "NodeState": "studio.engine.scheduler",
+    "RunResult": "studio.engine.scheduler",
+}
+
+__all__ = sorted(_WHERE)
 
 
-async def arun_flow(
-    flow: Flow | CompiledFlow,
-    inputs: Mapping[str, Any] | None = None,
-    *,
-    registry: Registry | None = None,
-    on_event: EventListener | None = None,
-    cache: OutputCache | None = None,
-    use_cache: bool = True,
-    store: RunStore | None = None,
-    record: bool = True,
-    base_dir: Path | None = None,
-    flow_path: str | None = None,
-    cancel: threading.Event | None = None,
-    only: set[str] | None = None,
-    rerun: set[str] | None = None,
-    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-    extras: dict[str, Any] | None = None,
-) -> RunResult:
-    """Validate and run a flow; FlowError if it is invalid, BadInput if the inputs do not fit.
-
-    Node failures do not raise: they are in the result (status "failed") and in the run record.
-    """
-    compiled = flow if isinstance(flow, CompiledFlow) else compile_flow(flow, registry or default_registry())
-    inputs = dict(inputs or {})
-    check_inputs(compiled, inputs)
-    for node_id in (only or set()) | (rerun or set()):
-        if node_id not in compiled.nodes:
-            raise BadInput(f"no node with id {node_id!r} in this flow")
-    scheduler = Scheduler(
-        compiled, inputs, on_event=on_event,
-        cache=cache if cache is not None else (default_cache() if use_cache else None),
-        use_cache=use_cache, max_concurrency=max_concurrency, base_dir=base_dir, cancel=cancel,
-        only=only, rerun=rerun, extras=extras,
-    )
-    result = await scheduler.run()
-    if record:
-        (store or RunStore()).record(result, flow_path=flow_path)
-    return result
-
-
-def run_flow(flow: Flow | CompiledFlow, inputs: Mapping[str, Any] | None = None, **options: Any) -> RunResult:
-    """Synchronous `arun_flow` (for the CLI, tests and the GUI's worker thread)."""
-    return asyncio.run(arun_flow(flow, inputs, **options))
+def __getattr__(name: str) -> Any:
+    try:
+        module = _WHERE[name]
+    except KeyError:
+        raise AttributeError(f"module 'studio.engine' has no attribute {name!r}") from None
+    return getattr(importlib.import_module(module), name)
