@@ -48,7 +48,8 @@ t3 = time.perf_counter()
 print(f"import llama_cpp {t1 - t0:.2f} s, load model {t2 - t1:.2f} s, generate {r.completion_tokens} tokens "
       f"{t3 - t2:.2f} s ({r.completion_tokens / (t3 - t2):.1f} tokens/s, includes a second load)")
 """
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                            timeout=300)
     return result.stdout.strip() or result.stderr.strip()[-500:]
 
 

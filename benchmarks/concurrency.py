@@ -16,8 +16,8 @@ from pathlib import Path
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from studio.engine import compile_flow, run_flow  # noqa: E402
-from studio.flow import EdgeSpec, Flow, NodeSpec  # noqa: E402
+from studio.engine import compile_flow, run_flow
+from studio.flow import EdgeSpec, Flow, NodeSpec
 
 BRANCHES = 32
 DELAY_S = 0.2
@@ -48,7 +48,8 @@ class ProviderProcess:
     def __enter__(self) -> ProviderProcess:
         code = (
             "import sys; sys.path.insert(0, sys.argv[1]); from tests.fakes.openai_server import FakeOpenAI; "
-            f"s = FakeOpenAI(default_text='ok', delay_s={self.delay_s}).start(); print(s.base_url, flush=True); "
+            f"s = FakeOpenAI(default_text='ok', delay_s={self.delay_s}).start(); "
+            "print(s.base_url, flush=True); "
             "sys.stdin.read()"
         )
         root = str(Path(__file__).resolve().parent.parent)

@@ -17,11 +17,11 @@ from pathlib import Path
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.concurrency import ProviderProcess  # noqa: E402
-from studio.engine import run_flow  # noqa: E402
-from studio.engine.cache import OutputCache  # noqa: E402
-from studio.engine.events import Event, NodeFinished  # noqa: E402
-from studio.flow import EdgeSpec, Flow, NodeSpec  # noqa: E402
+from benchmarks.concurrency import ProviderProcess
+from studio.engine import run_flow
+from studio.engine.cache import OutputCache
+from studio.engine.events import Event, NodeFinished
+from studio.flow import EdgeSpec, Flow, NodeSpec
 
 BRANCHES, STEPS = 2, 12
 
@@ -38,10 +38,12 @@ def build(api_base: str) -> Flow:
                                   config={"template": f"Step {step} of branch {branch}: {{{{ x }}}}"}))
             nodes.append(NodeSpec(id=llm, type="llm.chat", config={
                 "model": "openai/fake", "api_base": api_base, "temperature": 0, "retries": 0}))
-            edges.append(EdgeSpec(source=previous[0], source_port=previous[1], target=prompt, target_port="x"))
+            edges.append(EdgeSpec(source=previous[0], source_port=previous[1], target=prompt,
+                                  target_port="x"))
             edges.append(EdgeSpec(source=prompt, source_port="prompt", target=llm, target_port="prompt"))
             previous = (llm, "text")
-        edges.append(EdgeSpec(source=previous[0], source_port=previous[1], target="join", target_port="texts"))
+        edges.append(EdgeSpec(source=previous[0], source_port=previous[1], target="join",
+                              target_port="texts"))
     return Flow(name="rerun benchmark", nodes=nodes, edges=edges)
 
 

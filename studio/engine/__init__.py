@@ -31,7 +31,10 @@ _WHERE = {
     "RunResult": "studio.engine.scheduler",
 }
 
-__all__ = sorted(_WHERE)
+__all__ = [
+    "BadInput", "CompiledFlow", "Event", "NodeError", "NodeState", "RunResult", "RunStore",
+    "arun_flow", "compile_flow", "run_flow", "validate_flow",
+]
 
 
 def __getattr__(name: str) -> Any:

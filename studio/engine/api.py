@@ -9,21 +9,18 @@ from pathlib import Path
 from typing import Any
 
 from studio.engine.cache import OutputCache, default_cache
-from studio.engine.errors import BadInput, NodeError
-from studio.engine.events import Event
-from studio.engine.graph import CompiledFlow, compile_flow, validate_flow
+from studio.engine.errors import BadInput
+from studio.engine.graph import CompiledFlow, compile_flow
 from studio.engine.registry import Registry, default_registry
 from studio.engine.runstore import RunStore
 from studio.engine.scheduler import (
     DEFAULT_MAX_CONCURRENCY,
     EventListener,
-    NodeState,
     RunResult,
     Scheduler,
     check_inputs,
 )
 from studio.flow.schema import Flow
-
 
 
 async def arun_flow(

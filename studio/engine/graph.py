@@ -49,6 +49,8 @@ class CompiledNode:
     config_json: str = ""
     # How `run` is called: "async" (awaited), "thread" (a worker thread), "inline" (on the loop).
     mode: str = "thread"
+    # Same config and inputs give the same outputs (computed once from the config).
+    deterministic: bool = True
 
     @property
     def id(self) -> str:
@@ -153,6 +155,7 @@ def _compile_nodes(flow: Flow, registry: Registry) -> tuple[dict[str, CompiledNo
             spec, index, node_class, config, inputs, outputs,
             config_json=stable_json(config.model_dump(mode="json")),
             mode=run_mode(node_class),
+            deterministic=node_class.is_deterministic(config),
         )
     return nodes, problems
 

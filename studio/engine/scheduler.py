@@ -184,6 +184,12 @@ class Scheduler:
             parts.append(stable_json(["flow_input", name in self.inputs, self.inputs.get(name)]))
         return make_key(parts)
 
+    def _key_by_outputs(self, node: CompiledNode, state: NodeState) -> None:
+        """Downstream keys must follow what a non-deterministic node actually produced (a file
+        re-read, a sampled reply), not only its settings and inputs; so key it by its outputs."""
+        if not node.deterministic:
+            state.key = make_key([node.spec.type, "outputs", stable_json(state.outputs)])
+
     def _gather(self, node: CompiledNode) -> tuple[dict[str, Any] | None, str | None, dict[str, bool]]:
         """Input values for a node, or (None, reason) when it must be skipped."""
         active: dict[str, list[Any]] = {}
@@ -324,12 +330,13 @@ class Scheduler:
         state.cacheable = (
             self.use_cache
             and node.id not in self.forced
-            and (node.node_class.is_deterministic(node.config) or bool(node.spec.pinned))
+            and (node.deterministic or bool(node.spec.pinned))
         )
         if state.cacheable and self.cache is not None:
             hit = self.cache.get(state.key)
             if hit is not None:
                 state.status, state.outputs = "cached", hit
+                self._key_by_outputs(node, state)
                 self.emit(NodeCached(self.run_id, node_id=node.id, outputs=hit))
                 return None
         return values
@@ -356,6 +363,7 @@ class Scheduler:
         state.duration_s = time.perf_counter() - clock
         if state.cacheable and self.cache is not None and state.key is not None:
             self.cache.put(state.key, state.outputs)
+        self._key_by_outputs(node, state)
         if self.listeners:
             self.emit(NodeFinished(self.run_id, node_id=node.id, outputs=state.outputs,
                                    duration_s=state.duration_s, usage=state.usage))

@@ -153,9 +153,7 @@ class EmbeddingCache:
         conn = self._conn()
         if model is None:
             return int(conn.execute("SELECT COUNT(*) FROM vectors").fetchone()[0])
-        return int(
-            conn.execute("SELECT COUNT(*) FROM vectors WHERE model = ?", [model]).fetchone()[0]
-        )
+        return int(conn.execute("SELECT COUNT(*) FROM vectors WHERE model = ?", [model]).fetchone()[0])
 
 
 # Loaded fastembed models, shared by every Embedder in the process (loading takes ~1 s).
@@ -237,18 +235,14 @@ class Embedder:
         """The vector of one query text."""
         return self.embed([text])[0]
 
-    def embed_array(
-        self, texts: Sequence[str], on_progress: Callable[[int, int], None] | None = None
-    ) -> Any:
+    def embed_array(self, texts: Sequence[str], on_progress: Callable[[int, int], None] | None = None) -> Any:
         """Vectors as a float32 numpy array of shape (len(texts), dimension)."""
         import numpy as np
 
         texts = list(texts)
         for index, text in enumerate(texts):
             if not isinstance(text, str):
-                raise EmbeddingError(
-                    f"text #{index} to embed is {type(text).__name__}, not a string"
-                )
+                raise EmbeddingError(f"text #{index} to embed is {type(text).__name__}, not a string")
         if not texts:
             return np.zeros((0, self._dimension or 0), dtype=np.float32)
         hashes = [text_hash(t) for t in texts]
@@ -293,12 +287,8 @@ class Embedder:
         if self._kind == "fastembed":
             model = _load_fastembed(self.model_name)
             # Empty strings give NaN-free zero-ish vectors in fastembed; keep them as they are.
-            return np.asarray(
-                list(model.embed(texts, batch_size=self.batch_size)), dtype=np.float32
-            )
-        return np.asarray(
-            _litellm_embed(self.model_name.removeprefix("litellm/"), texts), dtype=np.float32
-        )
+            return np.asarray(list(model.embed(texts, batch_size=self.batch_size)), dtype=np.float32)
+        return np.asarray(_litellm_embed(self.model_name.removeprefix("litellm/"), texts), dtype=np.float32)
 
 
 def _litellm_embed(model: str, texts: list[str]) -> list[list[float]]:

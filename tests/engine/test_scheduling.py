@@ -162,3 +162,19 @@ def test_run_record_keeps_inputs_outputs_and_failures(tmp_path) -> None:  # type
     assert by_id["u"]["inputs"] == {"text": "abc"} and by_id["u"]["outputs"] == {"out": "ABC"}
     assert by_id["f"]["status"] == "failed" and by_id["f"]["error"] == "boom"
     assert by_id["u"]["duration_s"] >= 0
+
+
+def test_nodes_after_a_non_deterministic_node_rerun_when_its_output_changes() -> None:
+    """A loader re-reading a changed file must not have its old downstream results served."""
+    cache = OutputCache()
+    flow = flow_of(("r", "t.random", {}), ("u", "t.upper", {}), wires=["r.out->u.text"])
+    first = run_flow(flow, {}, registry=fake_registry(), cache=cache, record=False)
+    second = run_flow(flow, {}, registry=fake_registry(), cache=cache, record=False)
+    assert second.nodes["u"].status == "done"
+    assert second.nodes["u"].outputs == {"out": second.nodes["r"].outputs["out"].upper()}
+    assert second.nodes["u"].outputs != first.nodes["u"].outputs
+    # Pinned: the same output is served, and so downstream results are served from the cache too.
+    flow.nodes[0].pinned = True
+    run_flow(flow, {}, registry=fake_registry(), cache=cache, record=False)
+    fourth = run_flow(flow, {}, registry=fake_registry(), cache=cache, record=False)
+    assert fourth.nodes["r"].status == "cached" and fourth.nodes["u"].status == "cached"

@@ -82,9 +82,7 @@ def test_parse_lines_strips_numbering_and_duplicates() -> None:
 
 def test_multi_query_and_rag_fusion(kb: KnowledgeBase, script: Any) -> None:
     prompts = script(lambda p: "1. change my login password\n2. forgot password steps\n3. reset account")
-    out, _ = run_node(
-        MultiQueryRetrieverNode, {"kb": "faq", "n": 3, "k": 2}, {"query": "I can't log in"}
-    )
+    out, _ = run_node(MultiQueryRetrieverNode, {"kb": "faq", "n": 3, "k": 2}, {"query": "I can't log in"})
     assert out["queries"][0] == "I can't log in" and len(out["queries"]) == 4
     assert out["documents"][0]["metadata"]["heading"] == "Account > Password"
     assert "3 different search queries" in prompts[0]

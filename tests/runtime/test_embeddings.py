@@ -69,9 +69,7 @@ def test_empty_input_and_bad_items(studio_home: Path) -> None:
         get_embedder("  ")
 
 
-def test_unknown_model_offline_is_a_clear_error(
-    studio_home: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_unknown_model_offline_is_a_clear_error(studio_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     embedder = embeddings.Embedder("no-such-org/no-such-model")
     with pytest.raises(EmbeddingError, match="no-such-org/no-such-model"):
