@@ -4,6 +4,7 @@ from studio.flow.errors import FlowError, Problem
 from studio.flow.io import dumps, from_data, load_flow, loads, save_flow, to_data
 from studio.flow.schema import (
     SCHEMA_VERSION,
+    Comment,
     EdgeSpec,
     Flow,
     InterfacePort,
@@ -16,6 +17,7 @@ from studio.flow.schema import (
 
 __all__ = [
     "SCHEMA_VERSION",
+    "Comment",
     "EdgeSpec",
     "Flow",
     "FlowError",

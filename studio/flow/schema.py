@@ -78,6 +78,18 @@ class Variable(_Strict):
     description: str = ""
 
 
+class Comment(_Strict):
+    """A note on the canvas that frames a group of nodes; the runner ignores it."""
+
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+    text: str = ""
+    x: float = 0
+    y: float = 0
+    width: float = Field(default=320, gt=0)
+    height: float = Field(default=200, gt=0)
+    color: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
+
+
 class Flow(_Strict):
     """A whole flow file."""
 
@@ -90,6 +102,8 @@ class Flow(_Strict):
     inputs: list[InterfacePort] = Field(default_factory=list)
     outputs: list[InterfacePort] = Field(default_factory=list)
     variables: list[Variable] = Field(default_factory=list)
+    # Canvas comments (absent from files that have none, so older files stay byte-identical).
+    comments: list[Comment] | None = None
 
     @field_validator("schema_version")
     @classmethod

@@ -177,3 +177,15 @@ def test_ordinary_text_is_not_mistaken_for_a_key(tmp_path: Path) -> None:
     flow.nodes[0].config["default"] = "ask about sk-learn and the task-based skeleton approach"
     save_flow(flow, tmp_path / "f.json")
     assert load_flow(tmp_path / "f.json").nodes[0].config["default"].startswith("ask about")
+
+
+def test_canvas_comments_round_trip_and_are_absent_when_there_are_none() -> None:
+    from studio.flow import Comment
+
+    assert '"comments"' not in dumps(sample())
+    flow = sample()
+    flow.comments = [Comment(id="c1", text="检索部分 (retrieval)", x=10, y=20, width=400, height=220,
+                             color="#ffcc00")]
+    text = dumps(flow)
+    assert dumps(loads(text)) == text
+    assert loads(text).comments[0].text == "检索部分 (retrieval)"  # type: ignore[index]
