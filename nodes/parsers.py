@@ -17,6 +17,7 @@ from typing import Any
 from studio.engine.context import RunContext
 from studio.engine.errors import NodeError
 from studio.engine.node import Node, NodeConfig, Port, PortType, setting
+from studio.runtime.json_schema import schema_errors, schema_problem
 
 __all__ = ["JsonParserNode", "ListParserNode", "RegexExtractNode", "compile_pattern",
            "parse_json_text", "parse_list"]
@@ -208,97 +209,6 @@ def _describe(attempt: str, error: json.JSONDecodeError) -> str:
         f"not valid JSON at line {error.lineno}, column {error.colno} ({error.msg}): "
         f"{snippet(attempt, error.pos)!r}"
     )
-
-
-def _json_path(parts: Any) -> str:
-    """A JSON path like $.items[0].name from a sequence of keys and indexes."""
-    path = "$"
-    for part in parts:
-        path += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return path
-
-
-_TYPES: dict[str, tuple[type, ...]] = {
-    "object": (dict,),
-    "array": (list,),
-    "string": (str,),
-    "integer": (int,),
-    "number": (int, float),
-    "boolean": (bool,),
-    "null": (type(None),),
-}
-
-
-def _minimal_errors(value: Any, schema: Mapping[str, Any], path: list[Any]) -> Iterator[str]:
-    """type, enum, required, properties, items and additionalProperties: False, nothing else."""
-    expected = schema.get("type")
-    if expected is not None:
-        names = [expected] if isinstance(expected, str) else list(expected)
-        ok = any(
-            isinstance(value, _TYPES.get(name, ()))
-            and not (name in ("integer", "number") and isinstance(value, bool))
-            for name in names
-        )
-        if not ok:
-            yield f"{_json_path(path)}: {value!r} is not of type {' or '.join(map(repr, names))}"
-            return
-    if "enum" in schema and value not in schema["enum"]:
-        yield f"{_json_path(path)}: {value!r} is not one of {schema['enum']!r}"
-    if isinstance(value, dict):
-        for key in schema.get("required", []):
-            if key not in value:
-                yield f"{_json_path(path)}: {key!r} is a required property"
-        properties = schema.get("properties", {})
-        for key, item in value.items():
-            if key in properties:
-                yield from _minimal_errors(item, properties[key], [*path, key])
-            elif schema.get("additionalProperties") is False:
-                yield f"{_json_path(path)}: additional property {key!r} is not allowed"
-    if isinstance(value, list) and isinstance(schema.get("items"), dict):
-        for index, item in enumerate(value):
-            yield from _minimal_errors(item, schema["items"], [*path, index])
-
-
-def schema_errors(value: Any, schema: Mapping[str, Any]) -> list[str]:
-    """Where `value` breaks `schema`: jsonschema when installed, else a minimal validator."""
-    try:
-        import jsonschema  # lazy: litellm brings it, and it is slow to import
-    except ImportError:
-        return list(_minimal_errors(value, schema, []))
-    validator_class = jsonschema.validators.validator_for(schema)
-    errors = sorted(
-        validator_class(schema).iter_errors(value), key=lambda e: list(map(str, e.absolute_path))
-    )
-    return [f"{_json_path(e.absolute_path)}: {e.message}" for e in errors]
-
-
-def schema_problem(schema: Mapping[str, Any]) -> str | None:
-    """Why `schema` is not a usable JSON schema, or None."""
-    try:
-        import jsonschema
-    except ImportError:
-        bad = [t for t in _walk_types(schema) if t not in _TYPES]
-        return f"unknown type {bad[0]!r}" if bad else None
-    try:
-        jsonschema.validators.validator_for(schema).check_schema(schema)
-    except jsonschema.SchemaError as error:
-        return f"{_json_path(error.absolute_path)}: {error.message}"
-    return None
-
-
-def _walk_types(schema: Any) -> Iterator[str]:
-    """Every "type" name in a schema, for the minimal well-formedness check."""
-    if isinstance(schema, dict):
-        kind = schema.get("type")
-        if isinstance(kind, str):
-            yield kind
-        elif isinstance(kind, list):
-            yield from (k for k in kind if isinstance(k, str))
-        for value in schema.values():
-            yield from _walk_types(value)
-    elif isinstance(schema, list):
-        for value in schema:
-            yield from _walk_types(value)
 
 
 # pydantic warns that a field called `schema` shadows BaseModel.schema (a deprecated alias of

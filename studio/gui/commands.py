@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
-from studio.flow import EdgeSpec, NodeSpec
+from studio.flow import Comment, EdgeSpec, NodeSpec
 from studio.gui.graph import EdgeKey, edge_key
 
 if TYPE_CHECKING:
@@ -241,3 +241,64 @@ class Paste(_Command):
             self.doc._remove_edge(edge_key(edge))
         for spec in reversed(self.nodes):
             self.doc._remove_node(spec.id)
+
+
+# -- comment boxes ------------------------------------------------------------------------------
+
+
+class AddComment(_Command):
+    """Put a comment box on the canvas."""
+
+    def __init__(self, doc: FlowDocument, comment: Comment):
+        super().__init__(translate("Commands", "Add comment"))
+        self._doc, self.comment = weakref.ref(doc), comment
+        self.was_none = doc.flow.comments is None  # undo leaves a file without comments untouched
+        self.index = len(doc.flow.comments or [])
+
+    def redo(self) -> None:
+        self.doc._insert_comment(self.index, self.comment)
+
+    def undo(self) -> None:
+        self.doc._remove_comment(self.comment.id, drop_list=self.was_none)
+
+
+class RemoveComments(_Command):
+    """Delete comment boxes (the nodes inside stay)."""
+
+    def __init__(self, doc: FlowDocument, comment_ids: list[str]):
+        super().__init__(translate("Commands", "Delete comments"))
+        self._doc, self.ids = weakref.ref(doc), list(comment_ids)
+        self.removed: list[tuple[int, Comment]] = []
+
+    def redo(self) -> None:
+        comments = self.doc.flow.comments or []
+        order = sorted(((comments.index(self.doc.comment(i)), i) for i in self.ids), reverse=True)
+        self.removed = [self.doc._remove_comment(i) for _index, i in order]
+        self.removed.sort(key=lambda pair: pair[0])
+
+    def undo(self) -> None:
+        for index, comment in self.removed:
+            self.doc._insert_comment(index, comment)
+
+
+class ChangeComment(_Command):
+    """Move, resize or retitle a comment box; a move carries the nodes inside it along."""
+
+    def __init__(self, doc: FlowDocument, comment_id: str, changes: dict[str, Any], text: str,
+                 positions: dict[str, tuple[float, float]] | None = None):
+        super().__init__(text)
+        self._doc, self.comment_id = weakref.ref(doc), comment_id
+        self.before = doc.comment(comment_id)
+        self.after = self.before.model_copy(update=changes)
+        self.nodes_before = {i: copy.deepcopy(doc.node(i).ui) for i in positions or {}}
+        self.nodes_after = {i: (float(x), float(y)) for i, (x, y) in (positions or {}).items()}
+
+    def redo(self) -> None:
+        self.doc._set_comment(self.after)
+        for node_id, pos in self.nodes_after.items():
+            self.doc._set_position(node_id, pos)
+
+    def undo(self) -> None:
+        self.doc._set_comment(self.before)
+        for node_id, ui in self.nodes_before.items():
+            self.doc._set_ui(node_id, copy.deepcopy(ui))

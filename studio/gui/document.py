@@ -17,7 +17,7 @@ from PySide6.QtGui import QUndoStack
 
 from studio.engine.ports import Port, can_connect, explain_mismatch
 from studio.engine.registry import Registry
-from studio.flow import EdgeSpec, Flow, NodeSpec, dumps, load_flow, new_node_id, save_flow
+from studio.flow import Comment, EdgeSpec, Flow, NodeSpec, dumps, load_flow, new_node_id, save_flow
 from studio.gui import graph
 from studio.gui.graph import EdgeKey, edge_key
 
@@ -37,6 +37,9 @@ class FlowDocument(QObject):
     edgeRemoved = Signal(object)  # EdgeKey
     dirtyChanged = Signal(bool)
     pathChanged = Signal(object)  # Path | None
+    commentAdded = Signal(str)
+    commentRemoved = Signal(str)
+    commentChanged = Signal(str)
     flowChanged = Signal()  # after any edit: for cheap "something changed" listeners
 
     def __init__(
@@ -281,6 +284,88 @@ class FlowDocument(QObject):
             heights[node.id] = 28.0 + max(len(inputs), len(outputs), 1) * 22.0 + 28.0
         return heights
 
+    # -- comment boxes -------------------------------------------------------------------------
+
+    def comment(self, comment_id: str) -> Comment:
+        """The comment box with this id (KeyError if none)."""
+        for comment in self.flow.comments or []:
+            if comment.id == comment_id:
+                return comment
+        raise KeyError(comment_id)
+
+    def nodes_inside(self, comment_id: str) -> list[str]:
+        """Nodes whose top-left corner lies inside a comment box (they move with it)."""
+        c = self.comment(comment_id)
+        inside = []
+        for node in self.flow.nodes:
+            x, y = self.position(node.id)
+            if c.x <= x <= c.x + c.width and c.y <= y <= c.y + c.height:
+                inside.append(node.id)
+        return inside
+
+    def add_comment(self, rect: tuple[float, float, float, float], text: str = "", color: str | None = None) -> str:
+        """Put a comment box at (x, y, width, height); returns its id."""
+        from studio.gui.commands import AddComment
+
+        x, y, width, height = (float(v) for v in rect)
+        comment = Comment(id="comment-" + uuid.uuid4().hex[:8], text=text, x=x, y=y,
+                          width=max(width, 40.0), height=max(height, 40.0), color=color)
+        self.undo_stack.push(AddComment(self, comment))
+        return comment.id
+
+    def add_comment_around(self, node_ids: list[str], text: str = "", margin: float = 40.0) -> str | None:
+        """A comment box framing these nodes (None when there are none)."""
+        ids = [i for i in node_ids if i in self._nodes]
+        if not ids:
+            return None
+        heights = self.node_heights()
+        xs = [self.position(i)[0] for i in ids]
+        ys = [self.position(i)[1] for i in ids]
+        right = max(self.position(i)[0] + 210.0 for i in ids)
+        bottom = max(self.position(i)[1] + heights[i] for i in ids)
+        # Extra room on top for the comment's title.
+        left, top = min(xs) - margin, min(ys) - margin - 20.0
+        return self.add_comment((left, top, right + margin - left, bottom + margin - top), text)
+
+    def remove_comments(self, comment_ids: list[str]) -> None:
+        """Delete comment boxes; the nodes inside them stay."""
+        from studio.gui.commands import RemoveComments
+
+        present = {c.id for c in self.flow.comments or []}
+        ids = [i for i in comment_ids if i in present]
+        if ids:
+            self.undo_stack.push(RemoveComments(self, ids))
+
+    def move_comment(self, comment_id: str, pos: tuple[float, float],
+                     node_ids: list[str] | None = None) -> None:
+        """Move a comment box and the nodes inside it (or `node_ids`) by the same distance."""
+        from studio.gui.commands import ChangeComment
+
+        c = self.comment(comment_id)
+        dx, dy = float(pos[0]) - c.x, float(pos[1]) - c.y
+        if not dx and not dy:
+            return
+        inside = self.nodes_inside(comment_id) if node_ids is None else node_ids
+        positions = {i: (self.position(i)[0] + dx, self.position(i)[1] + dy) for i in inside}
+        self.undo_stack.push(ChangeComment(self, comment_id, {"x": float(pos[0]), "y": float(pos[1])},
+                                           self.tr("Move comment"), positions))
+
+    def resize_comment(self, comment_id: str, width: float, height: float) -> None:
+        """Change a comment box's size."""
+        from studio.gui.commands import ChangeComment
+
+        c = self.comment(comment_id)
+        size = {"width": max(float(width), 40.0), "height": max(float(height), 40.0)}
+        if (c.width, c.height) != (size["width"], size["height"]):
+            self.undo_stack.push(ChangeComment(self, comment_id, size, self.tr("Resize comment")))
+
+    def set_comment_text(self, comment_id: str, text: str) -> None:
+        """Change a comment box's title."""
+        from studio.gui.commands import ChangeComment
+
+        if self.comment(comment_id).text != text:
+            self.undo_stack.push(ChangeComment(self, comment_id, {"text": text}, self.tr("Edit comment")))
+
     def begin_macro(self, text: str) -> None:
         """Group the following edits into one undo step until end_macro()."""
         self.undo_stack.beginMacro(text)
@@ -320,6 +405,27 @@ class FlowDocument(QObject):
         self._nodes[node_id].config = copy.deepcopy(config)
         self._ports.pop(node_id, None)
         self.nodeConfigChanged.emit(node_id)
+
+    def _insert_comment(self, index: int, comment: Comment) -> None:
+        if self.flow.comments is None:
+            self.flow.comments = []
+        self.flow.comments.insert(index, comment)
+        self.commentAdded.emit(comment.id)
+
+    def _remove_comment(self, comment_id: str, *, drop_list: bool = False) -> tuple[int, Comment]:
+        comments = self.flow.comments or []
+        comment = self.comment(comment_id)
+        index = comments.index(comment)
+        del comments[index]
+        if drop_list and not comments:
+            self.flow.comments = None
+        self.commentRemoved.emit(comment_id)
+        return index, comment
+
+    def _set_comment(self, comment: Comment) -> None:
+        comments = self.flow.comments or []
+        comments[comments.index(self.comment(comment.id))] = comment
+        self.commentChanged.emit(comment.id)
 
     def _insert_edge(self, index: int, edge: EdgeSpec) -> None:
         self.flow.edges.insert(index, edge)

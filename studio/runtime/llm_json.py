@@ -6,6 +6,8 @@ import json
 import re
 from typing import Any
 
+from studio.runtime.json_schema import schema_errors
+from studio.runtime.json_schema import schema_problem as json_schema_problem
 from studio.runtime.llm_types import ChatRequest, InvalidJSONOutput
 
 SNIPPET_CHARS = 200
@@ -86,91 +88,21 @@ def parse_json_reply(text: str) -> Any:
     )
 
 
-def _path(parts: list[Any]) -> str:
-    out = "$"
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return out
-
-
-_TYPES: dict[str, tuple[type, ...]] = {
-    "object": (dict,),
-    "array": (list,),
-    "string": (str,),
-    "integer": (int,),
-    "number": (int, float),
-    "boolean": (bool,),
-    "null": (type(None),),
-}
-
-
-def _fits_type(value: Any, type_name: str) -> bool:
-    if type_name in ("integer", "number") and isinstance(value, bool):
-        return False
-    if type_name == "integer" and isinstance(value, float):
-        return value.is_integer()
-    kinds = _TYPES.get(type_name)
-    return True if kinds is None else isinstance(value, kinds)
-
-
-def _minimal_errors(value: Any, schema: dict[str, Any], parts: list[Any]) -> str | None:
-    """A small JSON-schema check (type, enum, required, properties, items) for when the
-    `jsonschema` package is missing. Returns "path: problem" or None."""
-    expected = schema.get("type")
-    if expected is not None:
-        names = expected if isinstance(expected, list) else [expected]
-        if not any(_fits_type(value, name) for name in names):
-            return f"{_path(parts)}: expected {' or '.join(names)}, got {type(value).__name__}"
-    if "enum" in schema and value not in schema["enum"]:
-        return f"{_path(parts)}: {value!r} is not one of {schema['enum']!r}"
-    if isinstance(value, dict):
-        for key in schema.get("required", []):
-            if key not in value:
-                return f"{_path(parts)}: missing required property {key!r}"
-        for key, sub in (schema.get("properties") or {}).items():
-            if key in value and isinstance(sub, dict):
-                problem = _minimal_errors(value[key], sub, [*parts, key])
-                if problem:
-                    return problem
-    if isinstance(value, list) and isinstance(schema.get("items"), dict):
-        for index, item in enumerate(value):
-            problem = _minimal_errors(item, schema["items"], [*parts, index])
-            if problem:
-                return problem
-    return None
-
-
 def schema_problem(value: Any, schema: dict[str, Any]) -> str | None:
     """Why `value` does not match `schema` ("$.path: reason"), or None when it does."""
     try:
-        import jsonschema
-    except ImportError:
-        return _minimal_errors(value, schema, [])
-    try:
-        validator_class = jsonschema.validators.validator_for(schema)
-        validator = validator_class(schema)
-        errors = sorted(validator.iter_errors(value), key=lambda e: list(e.absolute_path))
-    except jsonschema.SchemaError as exc:
-        return f"the JSON schema itself is invalid: {exc.message}"
-    if not errors:
-        return None
-    first = errors[0]
-    return f"{_path(list(first.absolute_path))}: {first.message}"
+        errors = schema_errors(value, schema)
+    except ValueError as error:
+        return str(error)
+    return errors[0] if errors else None
 
 
 def check_schema(schema: Any) -> str | None:
     """Why a JSON schema setting is unusable, or None when it is fine."""
-    if not isinstance(schema, dict):
-        return "the JSON schema must be an object"
-    try:
-        import jsonschema
-    except ImportError:
-        return None
-    try:
-        jsonschema.validators.validator_for(schema).check_schema(schema)
-    except jsonschema.SchemaError as exc:
-        return f"the JSON schema is invalid: {exc.message}"
-    return None
+    problem = json_schema_problem(schema)
+    if problem is None or not isinstance(schema, dict):
+        return problem
+    return f"the JSON schema is invalid: {problem}"
 
 
 def parse_and_validate(text: str, request: ChatRequest) -> Any:

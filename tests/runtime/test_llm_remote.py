@@ -386,6 +386,6 @@ def test_schema_check_without_the_jsonschema_package(monkeypatch: pytest.MonkeyP
         "properties": {"items": {"type": "array", "items": {"type": "integer"}}},
     }
     assert schema_problem({"items": [1, 2]}, schema) is None
-    assert schema_problem({}, schema) == "$: missing required property 'items'"
-    assert schema_problem({"items": [1, "x"]}, schema) == "$.items[1]: expected integer, got str"
-    assert schema_problem({"items": [True]}, schema) == "$.items[0]: expected integer, got bool"
+    assert schema_problem({}, schema) == "$: 'items' is a required property"
+    assert schema_problem({"items": [1, "x"]}, schema) == "$.items[1]: 'x' is not of type 'integer'"
+    assert schema_problem({"items": [True]}, schema) == "$.items[0]: True is not of type 'integer'"

@@ -1,0 +1,194 @@
+"""A comment box on the canvas: a tinted frame behind the nodes with an editable title. Dragging
+it carries the nodes inside along; the corner handle resizes it. Like nodes, it only asks the
+document for changes and redraws from what the document says."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QPainter, QPen
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsSceneHoverEvent,
+    QGraphicsSceneMouseEvent,
+    QGraphicsTextItem,
+    QStyleOptionGraphicsItem,
+)
+
+from studio.flow import Comment
+from studio.gui.canvas import style
+
+if TYPE_CHECKING:
+    from studio.gui.canvas.scene import FlowScene
+
+HANDLE = 14.0  # size of the resize grip in the bottom-right corner
+TITLE_HEIGHT = 28.0
+DEFAULT_COLOUR = "#5c6bc0"
+
+
+class _Title(QGraphicsTextItem):
+    """The comment's title; double-click to edit, Enter or clicking away commits."""
+
+    def __init__(self, box: CommentItem):
+        super().__init__(box)
+        self.box = box
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+
+    def start_editing(self) -> None:
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextEditorInteraction)
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        cursor = self.textCursor()
+        cursor.select(cursor.SelectionType.Document)
+        self.setTextCursor(cursor)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            self.clearFocus()
+            return
+        if event.key() == Qt.Key.Key_Escape:
+            self.setPlainText(self.box.comment.text)  # give up the edit
+            self.clearFocus()
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+        self.box.commit_text(self.toPlainText())
+
+
+class CommentItem(QGraphicsItem):
+    """The drawing of one comment box."""
+
+    def __init__(self, comment: Comment):
+        super().__init__()
+        self.comment = comment
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setAcceptHoverEvents(True)
+        self.setZValue(-10)  # behind wires (0) and nodes (1)
+        self.title = _Title(self)
+        self.title.setDefaultTextColor(style.theme["text"])
+        self._mode = ""  # "move" or "resize" while the mouse is down
+        self._press = QPointF()
+        self._start = QRectF()
+        self._carried: dict[str, QPointF] = {}
+        self.set_comment(comment)
+
+    @property
+    def comment_id(self) -> str:
+        return self.comment.id
+
+    def set_comment(self, comment: Comment) -> None:
+        """Show the document's current version of this comment."""
+        self.prepareGeometryChange()
+        self.comment = comment
+        self.setPos(comment.x, comment.y)
+        if not self.title.hasFocus():
+            self.title.setPlainText(comment.text or QCoreApplication.translate("CommentItem", "Comment"))
+        self.title.setPos(8, 3)
+        self.title.setTextWidth(max(comment.width - 16, 20))
+        self.update()
+
+    def rect(self) -> QRectF:
+        return QRectF(0, 0, self.comment.width, self.comment.height)
+
+    def boundingRect(self) -> QRectF:
+        return self.rect().adjusted(-2, -2, 2, 2)
+
+    def colour(self) -> QColor:
+        return style.colour(self.comment.color or DEFAULT_COLOUR)
+
+    def _in_handle(self, pos: QPointF) -> bool:
+        return pos.x() >= self.comment.width - HANDLE and pos.y() >= self.comment.height - HANDLE
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: Any = None) -> None:
+        colour = QColor(self.colour())
+        fill = QColor(colour)
+        fill.setAlpha(40)
+        rect = self.rect()
+        painter.setPen(QPen(style.theme["selected"] if self.isSelected() else colour, 2 if self.isSelected() else 1))
+        painter.setBrush(fill)
+        painter.drawRoundedRect(rect, 6, 6)
+        header = QColor(colour)
+        header.setAlpha(90)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(header)
+        painter.drawRoundedRect(QRectF(0, 0, rect.width(), TITLE_HEIGHT), 6, 6)
+        # The resize grip: three short diagonal strokes.
+        painter.setPen(QPen(colour, 1.5))
+        right, bottom = rect.right() - 3, rect.bottom() - 3
+        for step in (4.0, 8.0, 12.0):
+            painter.drawLine(QPointF(right - step, bottom), QPointF(right, bottom - step))
+
+    # -- mouse: move (carrying the nodes inside), resize, edit the title ---------------------------
+
+    def hoverMoveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        self.setCursor(Qt.CursorShape.SizeFDiagCursor if self._in_handle(event.pos())
+                       else Qt.CursorShape.ArrowCursor)
+        super().hoverMoveEvent(event)
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mousePressEvent(event)
+            return
+        super().mousePressEvent(event)  # selection
+        scene: FlowScene | None = self.scene()  # type: ignore[assignment]
+        self._mode = "resize" if self._in_handle(event.pos()) else "move"
+        self._press = event.scenePos()
+        self._start = QRectF(self.pos(), self.rect().size())
+        self._carried = {}
+        if self._mode == "move" and scene is not None:
+            for node_id in scene.doc.nodes_inside(self.comment_id):
+                self._carried[node_id] = scene.nodes[node_id].pos()
+        event.accept()
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        scene: FlowScene | None = self.scene()  # type: ignore[assignment]
+        if not self._mode or scene is None:
+            super().mouseMoveEvent(event)
+            return
+        delta = event.scenePos() - self._press
+        if scene.snap:
+            delta = QPointF(round(delta.x() / style.GRID) * style.GRID, round(delta.y() / style.GRID) * style.GRID)
+        if self._mode == "resize":
+            self.prepareGeometryChange()
+            width = max(self._start.width() + delta.x(), 80.0)
+            height = max(self._start.height() + delta.y(), 60.0)
+            self.comment = self.comment.model_copy(update={"width": width, "height": height})
+            self.title.setTextWidth(max(width - 16, 20))
+            self.update()
+        else:
+            self.setPos(self._start.topLeft() + delta)
+            scene.syncing = True  # the positions are already snapped
+            for node_id, start in self._carried.items():
+                if node_id in scene.nodes:
+                    scene.nodes[node_id].setPos(start + delta)
+            scene.syncing = False
+        event.accept()
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        scene: FlowScene | None = self.scene()  # type: ignore[assignment]
+        mode, self._mode = self._mode, ""
+        if not mode or scene is None:
+            super().mouseReleaseEvent(event)
+            return
+        if mode == "resize":
+            scene.doc.resize_comment(self.comment_id, self.comment.width, self.comment.height)
+        else:
+            carried = list(self._carried)
+            scene.doc.move_comment(self.comment_id, (self.pos().x(), self.pos().y()), carried)
+        self._carried = {}
+        event.accept()
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        self.title.start_editing()
+        event.accept()
+
+    def commit_text(self, text: str) -> None:
+        scene: FlowScene | None = self.scene()  # type: ignore[assignment]
+        if scene is not None and scene.doc.has_comment(self.comment_id):
+            scene.doc.set_comment_text(self.comment_id, text.strip())
