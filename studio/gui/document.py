@@ -293,6 +293,9 @@ class FlowDocument(QObject):
                 return comment
         raise KeyError(comment_id)
 
+    def has_comment(self, comment_id: str) -> bool:
+        return any(c.id == comment_id for c in self.flow.comments or [])
+
     def nodes_inside(self, comment_id: str) -> list[str]:
         """Nodes whose top-left corner lies inside a comment box (they move with it)."""
         c = self.comment(comment_id)
@@ -303,7 +306,9 @@ class FlowDocument(QObject):
                 inside.append(node.id)
         return inside
 
-    def add_comment(self, rect: tuple[float, float, float, float], text: str = "", color: str | None = None) -> str:
+    def add_comment(
+        self, rect: tuple[float, float, float, float], text: str = "", color: str | None = None
+    ) -> str:
         """Put a comment box at (x, y, width, height); returns its id."""
         from studio.gui.commands import AddComment
 

@@ -215,7 +215,12 @@ class FieldEditor(QWidget):
                 combo.editTextChanged.connect(lambda _t: self.edited.emit(self.value()))
             return combo
         if kind in ("text", "template", "json"):
-            edit = QPlainTextEdit(self)
+            if kind == "template":
+                from studio.gui.template_edit import TemplateEdit
+
+                edit = TemplateEdit(self)
+            else:
+                edit = QPlainTextEdit(self)
             edit.setTabChangesFocus(True)
             edit.setMinimumHeight(70 if kind != "template" else 110)
             edit.setMaximumHeight(130 if kind != "template" else 260)

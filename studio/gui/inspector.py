@@ -145,6 +145,19 @@ class Inspector(QWidget):
         config = self.doc.node(self.node_id).config
         for name, editor in self.editors.items():
             editor.set_value(config.get(name, editor.info.default))
+        self._offer_names()
+
+    def _offer_names(self) -> None:
+        """Give template fields the variable names this node's flow can supply."""
+        from studio.gui.template_edit import TemplateEdit, template_names
+
+        if self.doc is None or self.node_id is None or not self.doc.has_node(self.node_id):
+            return
+        names: list[str] | None = None
+        for editor in self.editors.values():
+            if isinstance(editor.main, TemplateEdit):
+                names = template_names(self.doc, self.node_id) if names is None else names
+                editor.main.set_names(names)
         self._mark_problems()
 
     # -- edits ----------------------------------------------------------------------------------
@@ -166,6 +179,7 @@ class Inspector(QWidget):
         finally:
             self._applying = False
         self._mark_problems()
+        self._offer_names()  # a new {{name}} in the template is a new port
 
     def _on_config_changed(self, node_id: str) -> None:
         if node_id == self.node_id and not self._applying:

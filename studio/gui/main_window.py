@@ -210,7 +210,7 @@ class MainWindow(RunMixin, QMainWindow):
             action.setToolTip(f"{base}: {text}" if can and text else base)
         running = self.runner.running
         for name in ("save", "save_as", "run", "run_to", "run_from", "auto_layout", "fit", "select_all",
-                     "find", "quick_add"):
+                     "find", "quick_add", "add_comment"):
             self.actions_by_name[name].setEnabled(tab is not None and not (name == "run" and running))
 
     def _on_selection(self, tab: EditorTab) -> None:
@@ -532,6 +532,17 @@ class MainWindow(RunMixin, QMainWindow):
             selected = set(tab.scene.selected_node_ids())
             tab.doc.auto_layout(selected if len(selected) > 1 else None)
             tab.view.fit_to_view()
+
+    def add_comment_around_selection(self) -> str | None:
+        """Frame the selected nodes with a comment box (an empty box mid-view when none are)."""
+        tab = self.current_tab()
+        if tab is None:
+            return None
+        comment_id = tab.doc.add_comment_around(tab.scene.selected_node_ids())
+        if comment_id is None:
+            centre = tab.view.mapToScene(tab.view.viewport().rect().center())
+            comment_id = tab.doc.add_comment((centre.x() - 160, centre.y() - 100, 320, 200))
+        return comment_id
 
     def fit_view(self) -> None:
         if tab := self.current_tab():

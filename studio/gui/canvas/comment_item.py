@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QPainter, QPen
+from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsSceneHoverEvent,
@@ -25,6 +25,11 @@ if TYPE_CHECKING:
 HANDLE = 14.0  # size of the resize grip in the bottom-right corner
 TITLE_HEIGHT = 28.0
 DEFAULT_COLOUR = "#5c6bc0"
+
+
+def placeholder() -> str:
+    """The title shown on a comment that has no text yet."""
+    return QCoreApplication.translate("CommentItem", "Comment")
 
 
 class _Title(QGraphicsTextItem):
@@ -88,7 +93,7 @@ class CommentItem(QGraphicsItem):
         self.comment = comment
         self.setPos(comment.x, comment.y)
         if not self.title.hasFocus():
-            self.title.setPlainText(comment.text or QCoreApplication.translate("CommentItem", "Comment"))
+            self.title.setPlainText(comment.text or placeholder())
         self.title.setPos(8, 3)
         self.title.setTextWidth(max(comment.width - 16, 20))
         self.update()
@@ -98,6 +103,14 @@ class CommentItem(QGraphicsItem):
 
     def boundingRect(self) -> QRectF:
         return self.rect().adjusted(-2, -2, 2, 2)
+
+    def shape(self) -> QPainterPath:
+        # Only the title bar and the resize grip are solid: a click or a rubber band inside the
+        # box reaches the canvas, so nodes in a comment are selected as anywhere else.
+        path = QPainterPath()
+        path.addRect(QRectF(0, 0, self.comment.width, TITLE_HEIGHT))
+        path.addRect(QRectF(self.comment.width - HANDLE, self.comment.height - HANDLE, HANDLE, HANDLE))
+        return path
 
     def colour(self) -> QColor:
         return style.colour(self.comment.color or DEFAULT_COLOUR)
@@ -110,7 +123,8 @@ class CommentItem(QGraphicsItem):
         fill = QColor(colour)
         fill.setAlpha(40)
         rect = self.rect()
-        painter.setPen(QPen(style.theme["selected"] if self.isSelected() else colour, 2 if self.isSelected() else 1))
+        selected = self.isSelected()
+        painter.setPen(QPen(style.theme["selected"] if selected else colour, 2 if selected else 1))
         painter.setBrush(fill)
         painter.drawRoundedRect(rect, 6, 6)
         header = QColor(colour)
@@ -153,7 +167,8 @@ class CommentItem(QGraphicsItem):
             return
         delta = event.scenePos() - self._press
         if scene.snap:
-            delta = QPointF(round(delta.x() / style.GRID) * style.GRID, round(delta.y() / style.GRID) * style.GRID)
+            grid = style.GRID
+            delta = QPointF(round(delta.x() / grid) * grid, round(delta.y() / grid) * grid)
         if self._mode == "resize":
             self.prepareGeometryChange()
             width = max(self._start.width() + delta.x(), 80.0)
@@ -190,5 +205,8 @@ class CommentItem(QGraphicsItem):
 
     def commit_text(self, text: str) -> None:
         scene: FlowScene | None = self.scene()  # type: ignore[assignment]
+        text = text.strip()
+        if not self.comment.text and text == placeholder():
+            return  # the placeholder was left as it was
         if scene is not None and scene.doc.has_comment(self.comment_id):
-            scene.doc.set_comment_text(self.comment_id, text.strip())
+            scene.doc.set_comment_text(self.comment_id, text)

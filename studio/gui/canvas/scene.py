@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from studio.engine.ports import can_connect, explain_mismatch
 from studio.gui.canvas import style
+from studio.gui.canvas.comment_item import CommentItem
 from studio.gui.canvas.edge_item import EdgeItem, bezier
 from studio.gui.canvas.node_item import NodeItem, PortRef
 from studio.gui.document import ConnectionRefused, FlowDocument
@@ -37,6 +38,7 @@ class FlowScene(QGraphicsScene):
         self.snap = True
         self.nodes: dict[str, NodeItem] = {}
         self.edges: dict[EdgeKey, EdgeItem] = {}
+        self.comments: dict[str, CommentItem] = {}
         self._edges_of: dict[str, set[EdgeKey]] = defaultdict(set)
         self.syncing = False  # True while positions come from the document
         self._drag_from: tuple[NodeItem, PortRef] | None = None
@@ -54,10 +56,15 @@ class FlowScene(QGraphicsScene):
         doc.nodeConfigChanged.connect(self._on_config_changed)
         doc.edgeAdded.connect(self._on_edge_added)
         doc.edgeRemoved.connect(self._on_edge_removed)
+        doc.commentAdded.connect(self._on_comment_added)
+        doc.commentRemoved.connect(self._on_comment_removed)
+        doc.commentChanged.connect(self._on_comment_changed)
 
     # -- building from the document -------------------------------------------------------------
 
     def _build(self) -> None:
+        for comment in self.doc.flow.comments or []:
+            self._on_comment_added(comment.id)
         for node in self.doc.flow.nodes:
             self._on_node_added(node.id)
         for edge in self.doc.flow.edges:
@@ -106,6 +113,19 @@ class FlowScene(QGraphicsScene):
         item.title, item.category = self._title(node_id)
         item.set_ports(*self.doc.ports(node_id))
         self._update_edges_of(node_id)
+
+    def _on_comment_added(self, comment_id: str) -> None:
+        item = CommentItem(self.doc.comment(comment_id))
+        self.comments[comment_id] = item
+        self.addItem(item)
+
+    def _on_comment_removed(self, comment_id: str) -> None:
+        item = self.comments.pop(comment_id, None)
+        if item is not None:
+            self.removeItem(item)
+
+    def _on_comment_changed(self, comment_id: str) -> None:
+        self.comments[comment_id].set_comment(self.doc.comment(comment_id))
 
     def _on_edge_added(self, key: EdgeKey) -> None:
         source, source_port, target, _target_port = key
@@ -206,6 +226,9 @@ class FlowScene(QGraphicsScene):
     def selected_edge_keys(self) -> list[EdgeKey]:
         return [i.key for i in self.selectedItems() if isinstance(i, EdgeItem)]
 
+    def selected_comment_ids(self) -> list[str]:
+        return [i.comment_id for i in self.selectedItems() if isinstance(i, CommentItem)]
+
     def select_nodes(self, node_ids: list[str]) -> None:
         self.clearSelection()
         for node_id in node_ids:
@@ -215,10 +238,13 @@ class FlowScene(QGraphicsScene):
     def delete_selection(self) -> None:
         """Delete the selected nodes and wires as one undo step."""
         nodes, edges = self.selected_node_ids(), self.selected_edge_keys()
-        if not nodes and not edges:
+        comments = self.selected_comment_ids()
+        if not nodes and not edges and not comments:
             return
         self.doc.begin_macro(self.tr("Delete"))
         try:
+            if comments:
+                self.doc.remove_comments(comments)
             if edges:
                 self.doc.disconnect_edges(edges)
             if nodes:

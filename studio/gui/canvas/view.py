@@ -249,6 +249,8 @@ class FlowView(QGraphicsView):
         self.resetCachedContent()
         for item in self.flow_scene.nodes.values():
             item.update()
+        for comment in self.flow_scene.comments.values():
+            comment.title.setDefaultTextColor(style.theme["text"])
         self.viewport().update()
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
