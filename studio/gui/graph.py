@@ -22,13 +22,25 @@ def edge_key(edge: EdgeSpec) -> EdgeKey:
     return (edge.source, edge.source_port, edge.target, edge.target_port)
 
 
+def _default_model() -> str:
+    """The model new LLM nodes start with, chosen in Settings ("" = each node type's own)."""
+    from studio.gui import settings_store
+
+    return settings_store.get("default_model", "").strip()
+
+
 def default_config(node_class: type[Node]) -> dict[str, Any]:
     """The settings a freshly placed node starts with: every field that has a default."""
     config: dict[str, Any] = {}
+    preferred = _default_model()
     for name, field in node_class.Config.model_fields.items():
         if field.is_required():
             continue
         value = field.get_default(call_default_factory=True)
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        ui = extra.get("ui") if isinstance(extra.get("ui"), dict) else {}
+        if preferred and isinstance(ui, dict) and ui.get("widget") == "model" and isinstance(value, str):
+            value = preferred  # the user's default model from Settings
         # Round-trip through JSON so enums, tuples and paths become what the file will hold.
         config[name] = json.loads(json.dumps(value, default=str))
     return config

@@ -29,3 +29,18 @@ def apply_palette(dark: bool) -> None:
     palette.setColor(QPalette.ColorGroup.Disabled, role.Text, QColor("#6b7075"))
     palette.setColor(QPalette.ColorGroup.Disabled, role.ButtonText, QColor("#6b7075"))
     app.setPalette(palette)
+
+
+def system_is_dark() -> bool:
+    """Whether the desktop asks for dark colours (Qt 6.5+ QStyleHints.colorScheme)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    hints = QGuiApplication.styleHints()
+    scheme = getattr(hints, "colorScheme", None)
+    return scheme is not None and scheme() == Qt.ColorScheme.Dark
+
+
+def is_dark(choice: str) -> bool:
+    """Resolve a theme setting ("light", "dark" or "system") to dark or not."""
+    return system_is_dark() if choice == "system" else choice == "dark"
