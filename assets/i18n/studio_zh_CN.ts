@@ -77,6 +77,21 @@
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
+    <message>
+        <source>Add comment</source>
+        <translation>添加注释框</translation>
+    </message>
+    <message>
+        <source>Delete comments</source>
+        <translation>删除注释框</translation>
+    </message>
+</context>
+<context>
+    <name>CommentItem</name>
+    <message>
+        <source>Comment</source>
+        <translation>注释</translation>
+    </message>
 </context>
 <context>
     <name>EditorTab</name>
@@ -110,6 +125,21 @@
     <message>
         <source>Not valid JSON: %s</source>
         <translation>不是有效的 JSON：%s</translation>
+    </message>
+</context>
+<context>
+    <name>FlowDocument</name>
+    <message>
+        <source>Move comment</source>
+        <translation>移动注释框</translation>
+    </message>
+    <message>
+        <source>Resize comment</source>
+        <translation>调整注释框大小</translation>
+    </message>
+    <message>
+        <source>Edit comment</source>
+        <translation>编辑注释</translation>
     </message>
 </context>
 <context>
@@ -346,6 +376,14 @@
     <message>
         <source>Find a node type and place it (also Tab or double-click)</source>
         <translation>查找节点类型并放置（也可按 Tab 或双击）</translation>
+    </message>
+    <message>
+        <source>Add &amp;Comment Around Selection</source>
+        <translation>为所选内容添加注释框(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Frame the selected nodes (or the view's centre) with a comment box</source>
+        <translation>用注释框框住所选节点（未选择时放在视图中央）</translation>
     </message>
     <message>
         <source>Auto &amp;Layout</source>
@@ -770,6 +808,18 @@
         <translation>设置</translation>
     </message>
     <message>
+        <source>API keys</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>Models &amp;&amp; cache</source>
+        <translation>模型和缓存</translation>
+    </message>
+    <message>
+        <source>Appearance</source>
+        <translation>外观</translation>
+    </message>
+    <message>
         <source>&lt;b&gt;API keys&lt;/b&gt; (kept in the system keyring, never in flow files)</source>
         <translation>&lt;b&gt;API 密钥&lt;/b&gt;（保存在系统密钥环中，绝不写入流程文件）</translation>
     </message>
@@ -786,12 +836,72 @@
         <translation>以 %s 保存在密钥环中；留空则保留当前密钥</translation>
     </message>
     <message>
+        <source>Test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <source>Save the key typed here, then make a one-token call to check that it works</source>
+        <translation>保存此处输入的密钥，然后发起一次单个 token 的调用来检查它是否可用</translation>
+    </message>
+    <message>
+        <source>Put .gguf model files here to use them offline</source>
+        <translation>将 .gguf 模型文件放在这里即可离线使用</translation>
+    </message>
+    <message>
+        <source>Open Folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>Show the local model folder in the file manager</source>
+        <translation>在文件管理器中显示本地模型文件夹</translation>
+    </message>
+    <message>
+        <source>Local model folder</source>
+        <translation>本地模型文件夹</translation>
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation>暂无</translation>
+    </message>
+    <message>
+        <source>Local models found</source>
+        <translation>已找到的本地模型</translation>
+    </message>
+    <message>
+        <source>each node type's own default</source>
+        <translation>使用各节点类型自己的默认值</translation>
+    </message>
+    <message>
+        <source>The model new LLM nodes start with</source>
+        <translation>新建 LLM 节点时使用的模型</translation>
+    </message>
+    <message>
+        <source>Default model for new LLM nodes</source>
+        <translation>新 LLM 节点的默认模型</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Forget every cached node output; the next runs compute them again</source>
+        <translation>清除所有缓存的节点输出；之后的运行会重新计算</translation>
+    </message>
+    <message>
+        <source>Run cache</source>
+        <translation>运行缓存</translation>
+    </message>
+    <message>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
         <source>Dark</source>
         <translation>深色</translation>
+    </message>
+    <message>
+        <source>Follow system</source>
+        <translation>跟随系统</translation>
     </message>
     <message>
         <source>Colours of the windows and the canvas</source>
@@ -810,8 +920,24 @@
         <translation>语言</translation>
     </message>
     <message>
+        <source>%s of saved node outputs</source>
+        <translation>已保存的节点输出共 %s</translation>
+    </message>
+    <message>
         <source>Could not store %s: %s</source>
         <translation>无法保存 %s：%s</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>正在测试…</translation>
+    </message>
+    <message>
+        <source>The key works.</source>
+        <translation>密钥可用。</translation>
+    </message>
+    <message>
+        <source>The key did not work: %s</source>
+        <translation>密钥不可用：%s</translation>
     </message>
     <message>
         <source>No translation file for %s</source>

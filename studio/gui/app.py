@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -30,11 +31,34 @@ def create_window(args: list[str]):  # type: ignore[no-untyped-def]
 
     i18n.install_language(settings_store.get("language", "en"))
     window = MainWindow()
-    window.apply_theme(settings_store.get("theme", "light") == "dark")
+    from studio.gui.theme import is_dark
+
+    window.apply_theme(is_dark(settings_store.get("theme", "light")))
+    follow_system_theme(window)
     for name in args:
         if not name.startswith("-"):
             window.open_path(Path(name))
     return window
+
+
+def follow_system_theme(window) -> None:  # type: ignore[no-untyped-def]
+    """With the "follow system" theme, switch light/dark when the desktop does."""
+    from PySide6.QtGui import QGuiApplication
+
+    from studio.gui import settings_store
+    from studio.gui.theme import is_dark
+
+    hints = QGuiApplication.styleHints()
+    signal = getattr(hints, "colorSchemeChanged", None)
+    if signal is None:  # Qt before 6.5
+        return
+
+    def changed(_scheme: object) -> None:
+        if settings_store.get("theme", "light") == "system":
+            with contextlib.suppress(RuntimeError):  # the window is gone
+                window.apply_theme(is_dark("system"))
+
+    signal.connect(changed)
 
 
 if __name__ == "__main__":

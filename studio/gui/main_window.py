@@ -61,7 +61,7 @@ class MainWindow(RunMixin, QMainWindow):
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.setCentralWidget(self.tabs)
-        self.start_page = StartPage(self, templates)
+        self.start_page = StartPage(self, templates, registry)
         self.start_page.newRequested.connect(self.new_flow)
         self.start_page.openDialogRequested.connect(self.open_dialog)
         self.start_page.openRequested.connect(self._open_from_start)

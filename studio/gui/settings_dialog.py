@@ -1,19 +1,28 @@
-"""Settings: API keys (stored in the OS keyring, shown masked), theme and language."""
+"""Settings: API keys (stored in the OS keyring, shown masked, with a Test button), local models
+and the default model, the run cache, theme and language."""
 
 from __future__ import annotations
 
+import contextlib
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from studio.gui import i18n, settings_store
+from studio.gui.key_test import TEST_MODELS, check_key_in_thread
 
 PROVIDER_KEYS = [
     ("OpenAI", "OPENAI_API_KEY"),
@@ -23,40 +32,34 @@ PROVIDER_KEYS = [
 ]
 
 
+def human_size(size: int) -> str:
+    """Bytes as a short human figure (1.2 MB)."""
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"
+
+
 class SettingsDialog(QDialog):
     """Edits preferences; applying a theme or language takes effect at once, without a restart."""
+
+    keyTested = Signal(str, object)  # key name, problem (None = the key works)
 
     def __init__(self, window: QWidget):
         super().__init__(window)
         self.window_ = window
         self.setWindowTitle(self.tr("Settings"))
+        # Where each key's Test call goes: (model, api_base); tests point it at a fake server.
+        self.test_targets: dict[str, tuple[str, str | None]] = {n: (m, None) for n, m in TEST_MODELS.items()}
         self.keys: dict[str, QLineEdit] = {}
-        form = QFormLayout()
-        self.keys_label = QLabel(
-            self.tr("<b>API keys</b> (kept in the system keyring, never in flow files)")
-        )
-        form.addRow(self.keys_label)
-        for provider, name in PROVIDER_KEYS:
-            edit = QLineEdit(self)
-            edit.setEchoMode(QLineEdit.EchoMode.Password)
-            edit.setPlaceholderText(self.tr("unchanged") if self._has_key(name) else self.tr("not set"))
-            tip = self.tr("Stored as %s in the keyring; leave empty to keep the current key")
-            edit.setToolTip(tip % name)
-            form.addRow(f"{provider} ({name})", edit)
-            self.keys[name] = edit
-        self.theme = QComboBox(self)
-        self.theme.addItem(self.tr("Light"), "light")
-        self.theme.addItem(self.tr("Dark"), "dark")
-        self.theme.setCurrentIndex(max(0, self.theme.findData(settings_store.get("theme", "light"))))
-        self.theme.setToolTip(self.tr("Colours of the windows and the canvas"))
-        self.language = QComboBox(self)
-        for code, name in i18n.LANGUAGES.items():
-            self.language.addItem(name, code)
-        current_language = settings_store.get("language", "en")
-        self.language.setCurrentIndex(max(0, self.language.findData(current_language)))
-        self.language.setToolTip(self.tr("Switches at once; open flows stay as they are"))
-        form.addRow(self.tr("Theme"), self.theme)
-        form.addRow(self.tr("Language"), self.language)
+        self.test_buttons: dict[str, QPushButton] = {}
+        self.test_results: dict[str, QLabel] = {}
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self._keys_page(), self.tr("API keys"))
+        self.tabs.addTab(self._models_page(), self.tr("Models && cache"))
+        self.tabs.addTab(self._appearance_page(), self.tr("Appearance"))
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         ok_cancel = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -64,34 +67,179 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addWidget(self.tabs)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+        self.keyTested.connect(self._show_test_result)
+
+    # -- pages ----------------------------------------------------------------------------------
+
+    def _keys_page(self) -> QWidget:
+        page = QWidget(self)
+        form = QFormLayout(page)
+        self.keys_label = QLabel(self.tr("<b>API keys</b> (kept in the system keyring, never in flow files)"))
+        self.keys_label.setWordWrap(True)
+        form.addRow(self.keys_label)
+        for provider, name in PROVIDER_KEYS:
+            edit = QLineEdit(page)
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            edit.setPlaceholderText(self.tr("unchanged") if self._has_key(name) else self.tr("not set"))
+            tip = self.tr("Stored as %s in the keyring; leave empty to keep the current key")
+            edit.setToolTip(tip % name)
+            test = QPushButton(self.tr("Test"), page)
+            test.setToolTip(
+                self.tr("Save the key typed here, then make a one-token call to check that it works")
+            )
+            test.clicked.connect(lambda _checked=False, n=name: self.test_key(n))
+            result = QLabel(page)
+            result.setWordWrap(True)
+            row = QHBoxLayout()
+            row.addWidget(edit, 1)
+            row.addWidget(test)
+            form.addRow(f"{provider} ({name})", row)
+            form.addRow("", result)
+            self.keys[name], self.test_buttons[name], self.test_results[name] = edit, test, result
+        return page
+
+    def _models_page(self) -> QWidget:
+        from studio.gui.fields import known_models
+        from studio.runtime.llm import list_local_models, models_folder
+
+        page = QWidget(self)
+        form = QFormLayout(page)
+        folder = models_folder()
+        self.models_folder = QLabel(str(folder), page)
+        self.models_folder.setToolTip(self.tr("Put .gguf model files here to use them offline"))
+        open_folder = QPushButton(self.tr("Open Folder"), page)
+        open_folder.setToolTip(self.tr("Show the local model folder in the file manager"))
+        open_folder.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
+        row = QHBoxLayout()
+        row.addWidget(self.models_folder, 1)
+        row.addWidget(open_folder)
+        form.addRow(self.tr("Local model folder"), row)
+        self.local_models = list_local_models()
+        found = QLabel(", ".join(self.local_models) or self.tr("none yet"), page)
+        found.setWordWrap(True)
+        form.addRow(self.tr("Local models found"), found)
+        self.default_model = QComboBox(page)
+        self.default_model.setEditable(True)
+        self.default_model.addItem("")
+        self.default_model.addItems([m for m in known_models() if m])
+        self.default_model.setEditText(settings_store.get("default_model", ""))
+        self.default_model.lineEdit().setPlaceholderText(self.tr("each node type's own default"))
+        self.default_model.setToolTip(self.tr("The model new LLM nodes start with"))
+        form.addRow(self.tr("Default model for new LLM nodes"), self.default_model)
+        self.cache_size = QLabel(page)
+        self.clear_cache = QPushButton(self.tr("Clear"), page)
+        self.clear_cache.setToolTip(
+            self.tr("Forget every cached node output; the next runs compute them again")
+        )
+        self.clear_cache.clicked.connect(self.clear_run_cache)
+        row = QHBoxLayout()
+        row.addWidget(self.cache_size, 1)
+        row.addWidget(self.clear_cache)
+        form.addRow(self.tr("Run cache"), row)
+        self._show_cache_size()
+        return page
+
+    def _appearance_page(self) -> QWidget:
+        page = QWidget(self)
+        form = QFormLayout(page)
+        self.theme = QComboBox(page)
+        self.theme.addItem(self.tr("Light"), "light")
+        self.theme.addItem(self.tr("Dark"), "dark")
+        self.theme.addItem(self.tr("Follow system"), "system")
+        self.theme.setCurrentIndex(max(0, self.theme.findData(settings_store.get("theme", "light"))))
+        self.theme.setToolTip(self.tr("Colours of the windows and the canvas"))
+        self.language = QComboBox(page)
+        for code, name in i18n.LANGUAGES.items():
+            self.language.addItem(name, code)
+        current_language = settings_store.get("language", "en")
+        self.language.setCurrentIndex(max(0, self.language.findData(current_language)))
+        self.language.setToolTip(self.tr("Switches at once; open flows stay as they are"))
+        form.addRow(self.tr("Theme"), self.theme)
+        form.addRow(self.tr("Language"), self.language)
+        return page
+
+    # -- cache ----------------------------------------------------------------------------------
+
+    def _show_cache_size(self) -> None:
+        from studio.engine.cache import default_cache
+
+        size = human_size(default_cache().size_bytes())
+        self.cache_size.setText(self.tr("%s of saved node outputs") % size)
+
+    def clear_run_cache(self) -> None:
+        """Empty the run cache and show the new size."""
+        from studio.engine.cache import default_cache
+
+        default_cache().clear()
+        self._show_cache_size()
+
+    # -- API keys -------------------------------------------------------------------------------
 
     @staticmethod
     def _has_key(name: str) -> bool:
         return name in settings_store.stored_secret_names()
 
+    def _store_key(self, name: str) -> str | None:
+        """Save the key typed for `name` (if any); returns a problem or None."""
+        edit = self.keys[name]
+        value = edit.text().strip()
+        if not value:
+            return None
+        try:
+            from studio.runtime.secrets import set_secret
+
+            set_secret(name, value)
+            settings_store.remember_secret_name(name)
+            edit.clear()
+            edit.setPlaceholderText(self.tr("unchanged"))
+        except Exception as error:  # no keyring backend on this machine
+            return self.tr("Could not store %s: %s") % (name, error)
+        return None
+
+    def test_key(self, name: str) -> None:
+        """Check a key with a one-token call in a worker thread; the answer shows beside it."""
+        problem = self._store_key(name)
+        result = self.test_results[name]
+        if problem:
+            result.setText(problem)
+            return
+        self.test_buttons[name].setEnabled(False)
+        result.setStyleSheet("")
+        result.setText(self.tr("Testing…"))
+        model, api_base = self.test_targets[name]
+        check_key_in_thread(name, model, api_base, lambda problem, n=name: self._emit_tested(n, problem))
+
+    def _emit_tested(self, name: str, problem: str | None) -> None:
+        # Queued to the GUI thread; RuntimeError when the dialog was closed before the answer came.
+        with contextlib.suppress(RuntimeError):
+            self.keyTested.emit(name, problem)
+
+    def _show_test_result(self, name: str, problem: str | None) -> None:
+        self.test_buttons[name].setEnabled(True)
+        label = self.test_results[name]
+        if problem is None:
+            label.setStyleSheet("color: #2e7d32;")
+            label.setText(self.tr("The key works."))
+        else:
+            label.setStyleSheet("color: #c62828;")
+            label.setText(self.tr("The key did not work: %s") % problem)
+
+    # -- OK -------------------------------------------------------------------------------------
+
     def apply(self) -> list[str]:
         """Store keys, then switch theme and language. Returns problems (e.g. no keyring)."""
-        problems = []
-        for name, edit in self.keys.items():
-            value = edit.text().strip()
-            if not value:
-                continue
-            try:
-                from studio.runtime.secrets import set_secret
-
-                set_secret(name, value)
-                settings_store.remember_secret_name(name)
-                edit.clear()
-            except Exception as error:  # no keyring backend on this machine
-                problems.append(self.tr("Could not store %s: %s") % (name, error))
+        problems = [p for p in (self._store_key(name) for name in self.keys) if p]
+        settings_store.put("default_model", self.default_model.currentText().strip())
         theme = self.theme.currentData()
         settings_store.put("theme", theme)
         apply_theme = getattr(self.window_, "apply_theme", None)
         if apply_theme:
-            apply_theme(theme == "dark")
+            from studio.gui.theme import is_dark
+
+            apply_theme(is_dark(theme))
         language = self.language.currentData()
         settings_store.put("language", language)
         if not i18n.install_language(language):

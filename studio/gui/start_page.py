@@ -1,11 +1,13 @@
-"""The start page: templates from flows/ (name and description), recent files, a blank flow."""
+"""The start page: templates from flows/ (preview picture, name and description), recent files,
+a blank flow."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -16,7 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.engine.registry import Registry
 from studio.gui import settings_store
+from studio.gui.thumbnails import SIZE as THUMB_SIZE
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 
@@ -47,9 +51,12 @@ class StartPage(QWidget):
     newRequested = Signal()
     openDialogRequested = Signal()
 
-    def __init__(self, parent: QWidget | None = None, templates: Path | None = None):
+    def __init__(self, parent: QWidget | None = None, templates: Path | None = None,
+                 registry: Registry | None = None):
         super().__init__(parent)
         self.templates_folder = templates
+        self.registry = registry  # for drawing previews; None = the installed node types
+        self._pending: list[QListWidgetItem] = []  # items still waiting for their preview
         self.heading = QLabel(self)
         self.heading.setStyleSheet("font-size: 20pt; font-weight: 600;")
         self.subtitle = QLabel(self)
@@ -59,7 +66,7 @@ class StartPage(QWidget):
         self.templates_label = QLabel(self)
         self.templates_label.setStyleSheet("font-weight: 600;")
         self.templates = QListWidget(self)
-        self.templates.setIconSize(QSize(0, 0))
+        self.templates.setIconSize(QSize(*THUMB_SIZE))
         self.templates.setWordWrap(True)
         self.templates.setSpacing(2)
         self.recent_label = QLabel(self)
@@ -108,11 +115,16 @@ class StartPage(QWidget):
     def refresh(self) -> None:
         """Re-read the templates folder and the recent files list."""
         self.templates.clear()
+        self._pending = []
         for path, name, description in list_templates(self.templates_folder):
             item = QListWidgetItem(f"{name}\n{description}" if description else name)
             item.setData(PATH_ROLE, path)
             item.setToolTip(str(path))
+            item.setSizeHint(QSize(0, THUMB_SIZE[1] + 10))
             self.templates.addItem(item)
+            self._pending.append(item)
+        # Previews come after the page shows (cached ones are quick, new ones are drawn once).
+        QTimer.singleShot(0, self.load_previews)
         if not self.templates.count():
             item = QListWidgetItem(self.tr("(no templates found in flows/)"))
             item.setFlags(Qt.ItemFlag.NoItemFlags)
@@ -122,6 +134,26 @@ class StartPage(QWidget):
             item = QListWidgetItem(f"{path.name}  —  {path.parent}")
             item.setData(PATH_ROLE, path)
             self.recent.addItem(item)
+
+    def load_previews(self) -> None:
+        """Give every template its preview picture (from the cache, or drawn now)."""
+        from studio.gui.thumbnails import thumbnail
+
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        if self.registry is None:
+            from studio.engine.registry import default_registry
+
+            self.registry = default_registry()
+        for item in pending:
+            try:
+                path = Path(item.data(PATH_ROLE))
+            except RuntimeError:  # the list was refreshed meanwhile
+                continue
+            image = thumbnail(path, self.registry)
+            if image is not None:
+                item.setIcon(QIcon(QPixmap.fromImage(image)))
 
     def _open_item(self, item: QListWidgetItem) -> None:
         path = item.data(PATH_ROLE)

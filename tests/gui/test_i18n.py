@@ -37,3 +37,22 @@ def test_every_visible_string_has_a_chinese_translation():
                   if m.find("translation").get("type") == "unfinished"]
     assert unfinished == []
     assert (i18n.i18n_dir() / "studio_zh_CN.qm").stat().st_size > 1000
+
+
+def test_new_strings_translate(window, qtbot):
+    from studio.gui.settings_dialog import SettingsDialog
+
+    try:
+        assert i18n.install_language("zh_CN")
+        qtbot.waitUntil(lambda: window.palette_dock.windowTitle() == "节点")
+        assert window.actions_by_name["add_comment"].text() == "为所选内容添加注释框(&C)"
+        dialog = SettingsDialog(window)
+        qtbot.addWidget(dialog)
+        assert [dialog.tabs.tabText(i) for i in range(3)] == ["API 密钥", "模型和缓存", "外观"]
+        assert dialog.test_buttons["OPENAI_API_KEY"].text() == "测试"
+        assert dialog.theme.itemText(2) == "跟随系统"
+        tab = window.new_flow()
+        comment_id = tab.doc.add_comment((0, 0, 300, 200))
+        assert tab.scene.comments[comment_id].title.toPlainText() == "注释"
+    finally:
+        assert i18n.install_language("en")

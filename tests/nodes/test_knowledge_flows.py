@@ -69,7 +69,7 @@ def test_ingest_then_answer_with_citations(scripted_llm: list[str]) -> None:
         assert "Reset password" in scripted_llm[-1]  # the retrieved text reached the prompt
 
     chinese = _run("hybrid_rag.json", kb="product_faq", question="如何重置密码？")
-    assert chinese.outputs["sources"][0]["source"] == "aurora_manual_zh.md"
+    assert chinese.outputs["sources"][0]["source"] in {"aurora_manual_zh.md", "aurora_manual_zh.pdf"}
 
     again = _run("ingest_documents.json", folder=str(ROOT / "assets" / "sample_docs"), kb="product_faq")
     assert again.outputs["report"]["embedded"] == 0 and again.outputs["report"]["changed_sources"] == []
