@@ -2,8 +2,9 @@
 
     .venv/bin/python scripts/screenshots.py [--out screenshots] [--no-llm] [--dark]
 
-Writes start_page.png, template_flow.png and finished_run.png (a run of a small flow on the
-built-in local model, or on text nodes only with --no-llm).
+Writes start_page.png, template_flow.png, finished_run.png (a run of a small flow on the
+built-in local model, or on text nodes only with --no-llm), settings_keys.png and
+settings_models.png.
 """
 
 from __future__ import annotations
@@ -82,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         demo_flow(tab.doc, llm=True)
     settle()
     if tab is not None:
+        # A comment box framing the flow's inputs, to show how groups look.
+        inputs = [n.id for n in tab.doc.flow.nodes
+                  if getattr(tab.doc.node_class(n.id), "interface", None) == "input"]
+        tab.doc.add_comment_around(inputs, "Inputs")
         tab.view.fit_to_view()
         if tab.scene.nodes:
             tab.scene.select_nodes([next(iter(tab.scene.nodes))])
@@ -102,7 +107,17 @@ def main(argv: list[str] | None = None) -> int:
         settle(0.05)
     settle()
     window.grab().save(str(args.out / "finished_run.png"))
-    for name in ("start_page", "template_flow", "finished_run"):
+    from studio.gui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(window)
+    dialog.resize(640, 420)
+    for index, name in enumerate(("settings_keys", "settings_models")):
+        dialog.tabs.setCurrentIndex(index)
+        dialog.show()
+        settle(0.2)
+        dialog.grab().save(str(args.out / f"{name}.png"))
+    dialog.close()
+    for name in ("start_page", "template_flow", "finished_run", "settings_keys", "settings_models"):
         print(args.out / f"{name}.png")
     window.close()
     return 0 if done else 1

@@ -93,11 +93,14 @@ class SettingsDialog(QDialog):
             test.clicked.connect(lambda _checked=False, n=name: self.test_key(n))
             result = QLabel(page)
             result.setWordWrap(True)
+            result.hide()  # until a test has something to say
             row = QHBoxLayout()
             row.addWidget(edit, 1)
             row.addWidget(test)
-            form.addRow(f"{provider} ({name})", row)
-            form.addRow("", result)
+            column = QVBoxLayout()
+            column.addLayout(row)
+            column.addWidget(result)
+            form.addRow(f"{provider} ({name})", column)
             self.keys[name], self.test_buttons[name], self.test_results[name] = edit, test, result
         return page
 
@@ -203,6 +206,7 @@ class SettingsDialog(QDialog):
         """Check a key with a one-token call in a worker thread; the answer shows beside it."""
         problem = self._store_key(name)
         result = self.test_results[name]
+        result.show()
         if problem:
             result.setText(problem)
             return

@@ -13,8 +13,8 @@ from PySide6.QtGui import QImage, QPainter
 from studio.engine.registry import Registry
 from studio.gui.canvas import style
 
-SIZE = (240, 150)
-VERSION = 1  # bump when the drawing changes, so old cached pictures are not reused
+SIZE = (200, 112)
+VERSION = 2  # bump when the drawing changes, so old cached pictures are not reused
 
 
 def thumbnail_path(path: Path) -> Path:
@@ -44,9 +44,13 @@ def render_flow(path: Path, registry: Registry, size: tuple[int, int] = SIZE) ->
         painter = QPainter(image)
         painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
                                | QPainter.RenderHint.SmoothPixmapTransform)
+        source = bounds.adjusted(-20, -20, 20, 20)
+        # Centred: QGraphicsScene.render keeps the aspect ratio but aligns to the top-left.
         margin = 6.0
-        target = QRectF(margin, margin, size[0] - 2 * margin, size[1] - 2 * margin)
-        scene.render(painter, target, bounds.adjusted(-20, -20, 20, 20), Qt.AspectRatioMode.KeepAspectRatio)
+        scale = min((size[0] - 2 * margin) / source.width(), (size[1] - 2 * margin) / source.height())
+        width, height = source.width() * scale, source.height() * scale
+        target = QRectF((size[0] - width) / 2, (size[1] - height) / 2, width, height)
+        scene.render(painter, target, source, Qt.AspectRatioMode.IgnoreAspectRatio)
         painter.end()
     scene.clear()
     scene.deleteLater()

@@ -145,6 +145,27 @@ def load_markdown(path: Path, *, source: str | None = None) -> Iterator[Document
     yield from load_text(path, source=source, fmt="markdown")
 
 
+_CJK = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+
+
+def join_wrapped_cjk_lines(text: str) -> str:
+    """Undo the PDF's line wrapping inside Chinese/Japanese text, which splits words (and so
+    full-text search). Only full lines are joined: a short line (a heading, a paragraph's end)
+    keeps its break. Latin text is left alone; its breaks read as spaces."""
+    lines = text.split("\n")
+    widest = max((len(line.strip()) for line in lines), default=0)
+    out = [lines[0]] if lines else []
+    for line in lines[1:]:
+        previous = out[-1].rstrip()
+        if (previous and line.strip() and len(previous.strip()) >= 0.8 * widest
+                and _CJK.match(previous[-1]) and _CJK.match(line.lstrip()[0])):
+            out[-1] = previous + line.lstrip()
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+
 def load_pdf(path: Path, *, source: str | None = None) -> Iterator[Document]:
     """One document per PDF page with text, with its 1-based page number."""
     from pypdf import PdfReader
@@ -179,6 +200,7 @@ def load_pdf(path: Path, *, source: str | None = None) -> Iterator[Document]:
             raise DocumentError(f"{path.name}: cannot read the text of page {number} ({exc})") from None
         if text.strip():
             found = True
+            text = join_wrapped_cjk_lines(text)
             yield {"text": text, "metadata": {"source": source, "page": number, "format": "pdf"}}
     if not found:
         raise DocumentError(f"{path.name}: no text in the PDF (a scanned document needs OCR first)")

@@ -219,3 +219,13 @@ def test_unsupported_type_is_named(tmp_path: Path) -> None:
     (tmp_path / "x.xyz").write_text("x", encoding="utf-8")
     with pytest.raises(DocumentError, match=r"x\.xyz: unsupported file type '\.xyz'"):
         list(load_file(tmp_path / "x.xyz"))
+
+
+def test_chinese_pdf_text_keeps_words_whole_and_headings_apart() -> None:
+    from studio.runtime.documents import load_pdf
+
+    pages = list(load_pdf(ROOT / "assets" / "sample_docs" / "aurora_manual_zh.pdf"))
+    page = next(p for p in pages if p["text"].startswith("加水与烧水"))
+    assert page["text"].split("\n")[0] == "加水与烧水"  # the heading keeps its own line
+    assert "即可开始加热" in page["text"]  # a word the page edge had split is whole again
+    assert page["metadata"]["page"] == pages.index(page) + 1
