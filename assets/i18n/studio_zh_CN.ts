@@ -89,8 +89,56 @@
 <context>
     <name>CommentItem</name>
     <message>
+        <source>Default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <source>Red</source>
+        <translation>红色</translation>
+    </message>
+    <message>
+        <source>Orange</source>
+        <translation>橙色</translation>
+    </message>
+    <message>
+        <source>Yellow</source>
+        <translation>黄色</translation>
+    </message>
+    <message>
+        <source>Green</source>
+        <translation>绿色</translation>
+    </message>
+    <message>
+        <source>Teal</source>
+        <translation>青色</translation>
+    </message>
+    <message>
+        <source>Blue</source>
+        <translation>蓝色</translation>
+    </message>
+    <message>
+        <source>Purple</source>
+        <translation>紫色</translation>
+    </message>
+    <message>
+        <source>Grey</source>
+        <translation>灰色</translation>
+    </message>
+    <message>
         <source>Comment</source>
         <translation>注释</translation>
+    </message>
+    <message>
+        <source>Edit Title</source>
+        <translation>编辑标题</translation>
+    </message>
+    <message>
+        <source>Colour</source>
+        <translation>颜色</translation>
+    </message>
+    <message>
+        <source>Delete Comment</source>
+        <translation>删除注释框</translation>
     </message>
 </context>
 <context>
@@ -140,6 +188,10 @@
     <message>
         <source>Edit comment</source>
         <translation>编辑注释</translation>
+    </message>
+    <message>
+        <source>Colour comment</source>
+        <translation>更改注释框颜色</translation>
     </message>
 </context>
 <context>

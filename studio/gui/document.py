@@ -371,6 +371,13 @@ class FlowDocument(QObject):
         if self.comment(comment_id).text != text:
             self.undo_stack.push(ChangeComment(self, comment_id, {"text": text}, self.tr("Edit comment")))
 
+    def set_comment_color(self, comment_id: str, color: str | None) -> None:
+        """Change a comment box's colour ("#rrggbb", or None for the default)."""
+        from studio.gui.commands import ChangeComment
+
+        if self.comment(comment_id).color != color:
+            self.undo_stack.push(ChangeComment(self, comment_id, {"color": color}, self.tr("Colour comment")))
+
     def begin_macro(self, text: str) -> None:
         """Group the following edits into one undo step until end_macro()."""
         self.undo_stack.beginMacro(text)

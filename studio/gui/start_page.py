@@ -124,7 +124,7 @@ class StartPage(QWidget):
             self.templates.addItem(item)
             self._pending.append(item)
         # Previews come after the page shows (cached ones are quick, new ones are drawn once).
-        QTimer.singleShot(0, self.load_previews)
+        QTimer.singleShot(0, lambda: self.load_previews(batch=1))
         if not self.templates.count():
             item = QListWidgetItem(self.tr("(no templates found in flows/)"))
             item.setFlags(Qt.ItemFlag.NoItemFlags)
@@ -135,11 +135,15 @@ class StartPage(QWidget):
             item.setData(PATH_ROLE, path)
             self.recent.addItem(item)
 
-    def load_previews(self) -> None:
-        """Give every template its preview picture (from the cache, or drawn now)."""
+    def load_previews(self, batch: int | None = None) -> None:
+        """Give templates their preview pictures (from the cache, or drawn now): all of them, or
+        `batch` now and the rest on later event-loop turns, so the window stays responsive."""
         from studio.gui.thumbnails import thumbnail
 
-        pending, self._pending = self._pending, []
+        count = len(self._pending) if batch is None else batch
+        pending, self._pending = self._pending[:count], self._pending[count:]
+        if self._pending:
+            QTimer.singleShot(0, lambda: self.load_previews(batch))
         if not pending:
             return
         if self.registry is None:

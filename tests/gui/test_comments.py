@@ -129,3 +129,20 @@ def test_ctrl_g_frames_the_selection_and_delete_removes_the_box(window):
     assert tab.doc.flow.comments == [] and len(tab.doc.flow.nodes) == 2
     window.undo()
     assert len(tab.doc.flow.comments) == 1 and comment.id in tab.scene.comments
+
+
+def test_colour_menu_recolours_and_delete_from_the_menu(window):
+    tab = window.new_flow()
+    doc = tab.doc
+    comment_id = doc.add_comment((0, 0, 300, 200), "Notes")
+    _round_trip(doc, lambda: doc.set_comment_color(comment_id, "#43a047"))
+    doc.undo_stack.undo()
+    menu = tab.scene.comments[comment_id].context_menu()
+    (colours,) = [a.menu() for a in menu.actions() if a.menu() is not None]
+    green = next(a for a in colours.actions() if a.text() == "Green")
+    green.trigger()
+    assert doc.comment(comment_id).color == "#43a047"
+    assert tab.scene.comments[comment_id].colour().name() == "#43a047"
+    menu = tab.scene.comments[comment_id].context_menu()
+    next(a for a in menu.actions() if a.text() == "Delete Comment").trigger()
+    assert doc.flow.comments == [] and comment_id not in tab.scene.comments

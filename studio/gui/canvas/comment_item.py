@@ -10,9 +10,11 @@ from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
+    QGraphicsSceneContextMenuEvent,
     QGraphicsSceneHoverEvent,
     QGraphicsSceneMouseEvent,
     QGraphicsTextItem,
+    QMenu,
     QStyleOptionGraphicsItem,
 )
 
@@ -25,6 +27,22 @@ if TYPE_CHECKING:
 HANDLE = 14.0  # size of the resize grip in the bottom-right corner
 TITLE_HEIGHT = 28.0
 DEFAULT_COLOUR = "#5c6bc0"
+
+
+def colour_choices() -> list[tuple[str, str | None]]:
+    """(translated name, "#rrggbb" or None) for the colour menu."""
+    translate = QCoreApplication.translate
+    return [
+        (translate("CommentItem", "Default"), None),
+        (translate("CommentItem", "Red"), "#e53935"),
+        (translate("CommentItem", "Orange"), "#fb8c00"),
+        (translate("CommentItem", "Yellow"), "#fdd835"),
+        (translate("CommentItem", "Green"), "#43a047"),
+        (translate("CommentItem", "Teal"), "#00897b"),
+        (translate("CommentItem", "Blue"), "#1e88e5"),
+        (translate("CommentItem", "Purple"), "#8e24aa"),
+        (translate("CommentItem", "Grey"), "#757575"),
+    ]
 
 
 def placeholder() -> str:
@@ -201,6 +219,31 @@ class CommentItem(QGraphicsItem):
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         self.title.start_editing()
+        event.accept()
+
+    def context_menu(self) -> QMenu:
+        """Edit the title, pick a colour or delete the box."""
+        scene: FlowScene | None = self.scene()  # type: ignore[assignment]
+        translate = QCoreApplication.translate
+        menu = QMenu()
+        menu.addAction(translate("CommentItem", "Edit Title"), self.title.start_editing)
+        colours = menu.addMenu(translate("CommentItem", "Colour"))
+        for name, value in colour_choices():
+            action = colours.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(self.comment.color == value)
+            if scene is not None:
+                action.triggered.connect(
+                    lambda _checked=False, v=value: scene.doc.set_comment_color(self.comment_id, v)
+                )
+        if scene is not None:
+            menu.addAction(translate("CommentItem", "Delete Comment"),
+                           lambda: scene.doc.remove_comments([self.comment_id]))
+        return menu
+
+    def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:
+        self._menu = self.context_menu()  # kept alive while it shows
+        self._menu.popup(event.screenPos())
         event.accept()
 
     def commit_text(self, text: str) -> None:
