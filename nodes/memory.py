@@ -14,7 +14,7 @@ from typing import Any
 from studio.engine.context import RunContext
 from studio.engine.errors import NodeError
 from studio.engine.node import Node, NodeConfig, Port, PortType, setting
-from studio.runtime.memory import MemoryStore, MemoryStoreError, default_store
+from studio.runtime.memory import MemoryStore, MemoryStoreError, default_store, vector_kb_name
 
 __all__ = ["BufferMemory", "SaveMemory", "SummaryMemory", "VectorMemory", "session_of", "vector_kb_name"]
 
@@ -231,13 +231,6 @@ class SummaryMemory(Node):
         if summary:
             history.insert(0, {"role": "system", "content": f"Summary of the conversation so far: {summary}"})
         return {"history": history, "messages": [*history, *_message_port(inputs)], "summary": summary}
-
-
-def vector_kb_name(flow_key: str, session: str) -> str:
-    """The knowledge base holding one session's turns for vector recall."""
-    import hashlib
-
-    return "memory-" + hashlib.sha1(f"{flow_key}\0{session}".encode()).hexdigest()[:20]
 
 
 class VectorMemory(Node):

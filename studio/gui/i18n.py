@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QTranslator
 
 LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
+CATALOGUE_CONTEXT = "catalogue"  # node titles, categories, descriptions and settings labels
 _installed: list[QTranslator] = []
 
 
@@ -31,3 +32,11 @@ def install_language(code: str) -> bool:
     app.installTranslator(translator)
     _installed.append(translator)
     return True
+
+
+def catalogue_text(text: str) -> str:
+    """A node catalogue string (title, category, description, settings label or help) in the
+    current language; the nodes package stays Qt-free, so it is translated here, only for display."""
+    if not text:
+        return text
+    return QCoreApplication.translate(CATALOGUE_CONTEXT, text)

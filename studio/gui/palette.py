@@ -20,19 +20,27 @@ from PySide6.QtWidgets import (
 from studio.engine.node import Node
 from studio.engine.registry import Registry
 from studio.gui.canvas.view import NODE_MIME
+from studio.gui.i18n import catalogue_text
 
 TYPE_ROLE = Qt.ItemDataRole.UserRole
 
 
+def node_title(node_class: type[Node]) -> str:
+    """The node type's title as shown (translated; the type name when it has no title)."""
+    return catalogue_text(node_class.title) if node_class.title else node_class.type
+
+
 def fuzzy_score(query: str, node_class: type[Node]) -> float:
     """How well a typed query matches a node type (0 = not at all). Substrings beat scattered
-    letters; the title counts more than the description."""
+    letters; the title counts more than the description. Both the English and the shown
+    (translated) title, category and description match, so either language finds a node."""
     query = query.strip().lower()
     if not query:
         return 1.0
     title = (node_class.title or node_class.type).lower()
-    fields = [(title, 3.0), (node_class.type.lower(), 2.0), (node_class.category.lower(), 1.5),
-              (node_class.description.lower(), 1.0)]
+    fields = [(title, 3.0), (node_title(node_class).lower(), 3.0), (node_class.type.lower(), 2.0),
+              (node_class.category.lower(), 1.5), (catalogue_text(node_class.category).lower(), 1.5),
+              (node_class.description.lower(), 1.0), (catalogue_text(node_class.description).lower(), 1.0)]
     best = 0.0
     for text, weight in fields:
         if query in text:
@@ -98,12 +106,15 @@ class Palette(QWidget):
         layout.addWidget(self.search)
         layout.addWidget(self.tree)
         self.retranslate()
-        self._fill()
 
     def retranslate(self) -> None:
+        """Re-read the labels and refill the tree (node titles and categories are translated)."""
         self.search.setPlaceholderText(self.tr("Search nodes…"))
         self.search.setToolTip(self.tr("Type to filter node types by name, category or description"))
         self.tree.setToolTip(self.tr("Drag a node onto the canvas, or double-click to add it"))
+        self._fill()
+        if self.search.text():
+            self._filter(self.search.text())
 
     def _fill(self) -> None:
         self.tree.clear()
@@ -111,12 +122,13 @@ class Palette(QWidget):
         for node_class in self.registry:
             parent = categories.get(node_class.category)
             if parent is None:
-                parent = QTreeWidgetItem(self.tree, [node_class.category])
+                parent = QTreeWidgetItem(self.tree, [catalogue_text(node_class.category)])
                 parent.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 categories[node_class.category] = parent
-            item = QTreeWidgetItem(parent, [node_class.title or node_class.type])
+            item = QTreeWidgetItem(parent, [node_title(node_class)])
             item.setData(0, TYPE_ROLE, node_class.type)
-            item.setToolTip(0, f"{node_class.description}\n{ports_summary(node_class)}\n{node_class.type}")
+            description = catalogue_text(node_class.description)
+            item.setToolTip(0, f"{description}\n{ports_summary(node_class)}\n{node_class.type}")
             flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
             item.setFlags(flags)
         self.tree.expandAll()
@@ -166,12 +178,12 @@ class QuickAdd(QDialog):
         """Show the matching node types, best first."""
         scored = [(fuzzy_score(text, c), c) for c in self.classes]
         scored = [pair for pair in scored if pair[0] > 0]
-        scored.sort(key=lambda pair: (-pair[0], pair[1].title))
+        scored.sort(key=lambda pair: (-pair[0], node_title(pair[1])))
         self.list.clear()
         for _score, node_class in scored:
-            item = QListWidgetItem(f"{node_class.title}  —  {node_class.category}")
+            item = QListWidgetItem(f"{node_title(node_class)}  —  {catalogue_text(node_class.category)}")
             item.setData(TYPE_ROLE, node_class.type)
-            item.setToolTip(f"{node_class.description}\n{ports_summary(node_class)}")
+            item.setToolTip(f"{catalogue_text(node_class.description)}\n{ports_summary(node_class)}")
             self.list.addItem(item)
         if self.list.count():
             self.list.setCurrentRow(0)

@@ -275,13 +275,33 @@ class MemoryStore:
         }
 
     def clear(self, flow_id: str, session_id: str) -> int:
-        """Delete a session's turns and summary (the user asked for it); returns turns deleted."""
+        """Delete a session's turns, summary and recall index (the user asked for it); returns
+        the number of turns deleted."""
         with self._connect(write=True) as db:
             deleted = db.execute(
                 "DELETE FROM turns WHERE flow_id = ? AND session_id = ?", (flow_id, session_id)
             ).rowcount
             db.execute("DELETE FROM summaries WHERE flow_id = ? AND session_id = ?", (flow_id, session_id))
+        delete_vector_memory(flow_id, session_id)
         return int(deleted)
+
+
+def vector_kb_name(flow_key: str, session: str) -> str:
+    """The knowledge base holding one session's turns for vector recall."""
+    import hashlib
+
+    return "memory-" + hashlib.sha1(f"{flow_key}\0{session}".encode()).hexdigest()[:20]
+
+
+def delete_vector_memory(flow_key: str, session: str) -> bool:
+    """Remove a session's vector-recall knowledge base, if it has one; True when one was removed."""
+    from studio.runtime.vectorstore import KnowledgeBase, list_knowledge_bases
+
+    name = vector_kb_name(flow_key, session)
+    if name not in list_knowledge_bases():
+        return False
+    KnowledgeBase.delete(name)
+    return True
 
 
 _default: dict[Path, MemoryStore] = {}

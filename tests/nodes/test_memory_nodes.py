@@ -191,3 +191,21 @@ def test_vector_memory_recalls_the_relevant_old_turn() -> None:
         VectorMemory, {"k": 1, "recent_turns": 2}, {"message": "Where did the invoice go?"}, extras=extras
     )  # turns are indexed once; the second recall reuses them
     assert "invoice" in again["recalled"][0]["content"]
+
+
+def test_clearing_a_session_also_forgets_its_vector_recall() -> None:
+    from nodes.memory import VectorMemory
+    from studio.runtime.memory import vector_kb_name
+    from studio.runtime.vectorstore import list_knowledge_bases
+    from tests.nodes.rag_helpers import run_node
+
+    store = default_store()
+    store.add_turn("chatbot", "bob", "user", "My dog is called Rex.")
+    store.add_turn("chatbot", "bob", "assistant", "Nice name!")
+    extras = {"session_id": "bob", "flow_id": "chatbot"}
+    run_node(VectorMemory, {"k": 1, "recent_turns": 0}, {"message": "dog?"}, extras=extras)
+    assert vector_kb_name("chatbot", "bob") in list_knowledge_bases()
+    assert store.clear("chatbot", "bob") == 2
+    assert vector_kb_name("chatbot", "bob") not in list_knowledge_bases()
+    outputs, _ = run_node(VectorMemory, {"k": 1, "recent_turns": 0}, {"message": "dog?"}, extras=extras)
+    assert outputs["recalled"] == []
