@@ -192,7 +192,8 @@ class LLMChatNode(Node):
         try:
             check_request(request)
             # Stream only when someone is watching the tokens (the GUI, a terminal).
-            result = await chat(request, on_token=on_token if ctx.streaming else None)
+            result = await chat(request, on_token=on_token if ctx.streaming else None,
+                                on_retry=lambda info: ctx.trace("retry", info))
         except LLMError as error:
             raise node_error(error) from error
         ctx.add_usage(result.prompt_tokens, result.completion_tokens, result.cost_usd)

@@ -1,6 +1,10 @@
 """Refresh the Qt translation files: extract strings (pyside6-lupdate), fill them from the JSON
 catalogue assets/i18n/<lang>.json, compile .qm (pyside6-lrelease, shipped with PySide6-Essentials).
 
+A JSON value that is itself an object is a whole translation context written as is: "catalogue"
+holds the node catalogue's titles, categories, descriptions and settings labels (they live in the
+Qt-free nodes package, so lupdate cannot find them; studio/gui/i18n.py `catalogue_text` reads them).
+
 Run: .venv/bin/python packaging/build_translations.py
 """
 
@@ -27,6 +31,20 @@ def tool(name: str) -> str:
     return found
 
 
+def add_contexts(root: ET.Element, contexts: dict[str, dict[str, str]]) -> None:
+    """Write each context's messages into the .ts, replacing any earlier copy of that context."""
+    for context in list(root.iter("context")):
+        if context.findtext("name") in contexts:
+            root.remove(context)
+    for name, messages in contexts.items():
+        context = ET.SubElement(root, "context")
+        ET.SubElement(context, "name").text = name
+        for source, translated in sorted(messages.items()):
+            message = ET.SubElement(context, "message")
+            ET.SubElement(message, "source").text = source
+            ET.SubElement(message, "translation").text = translated
+
+
 def main() -> int:
     sources = sorted(str(p) for p in (ROOT / "studio" / "gui").rglob("*.py"))
     for language in LANGUAGES:
@@ -34,6 +52,7 @@ def main() -> int:
         subprocess.run([tool("pyside6-lupdate"), *sources, "-ts", str(ts), "-target-language", language,
                         "-no-obsolete", "-locations", "none"], check=True, capture_output=True)
         catalogue = json.loads((I18N / f"{language}.json").read_text(encoding="utf-8"))
+        contexts = {name: catalogue.pop(name) for name in list(catalogue) if isinstance(catalogue[name], dict)}
         tree = ET.parse(ts)
         missing = []
         for message in tree.getroot().iter("message"):
@@ -45,6 +64,8 @@ def main() -> int:
                 translation.attrib.pop("type", None)
             else:
                 missing.append(source)
+        add_contexts(tree.getroot(), contexts)
+        ET.indent(tree, space="    ")
         tree.write(ts, encoding="utf-8", xml_declaration=True)
         subprocess.run([tool("pyside6-lrelease"), str(ts), "-qm", str(ts.with_suffix(".qm"))],
                        check=True, capture_output=True)

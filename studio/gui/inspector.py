@@ -6,6 +6,7 @@ never lost) and marked inline with the reason, and `problems()` tells the window
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from studio.gui.document import FlowDocument
 from studio.gui.fields import FieldEditor, FieldInfo, field_infos, valid_secret_name
+from studio.gui.i18n import catalogue_text
 
 
 def config_problems(node_class: Any, config: dict[str, Any]) -> dict[str, str]:
@@ -104,8 +106,8 @@ class Inspector(QWidget):
                 % spec.type
             )
             return
-        self.heading.setText(f"<b>{node_class.title}</b> <small>({spec.type})</small><br>"
-                             f"<small>{node_class.description}</small>")
+        self.heading.setText(f"<b>{catalogue_text(node_class.title)}</b> <small>({spec.type})</small><br>"
+                             f"<small>{catalogue_text(node_class.description)}</small>")
         advanced: list[FieldInfo] = []
         for info in field_infos(node_class.Config.model_json_schema()):
             if info.advanced:
@@ -132,6 +134,8 @@ class Inspector(QWidget):
         self._load_values()
 
     def _add_row(self, info: FieldInfo) -> int:
+        # Label and help are shown in the current language; the name and values stay as they are.
+        info = replace(info, title=catalogue_text(info.title), description=catalogue_text(info.description))
         editor = FieldEditor(info)
         editor.edited.connect(lambda value, name=info.name: self._edited(name, value))
         label = QLabel(info.title)

@@ -130,6 +130,8 @@ class MainWindow(RunMixin, QMainWindow):
         self.chat_dock.setWindowTitle(self.tr("Chat"))
         for widget in (self.start_page, self.palette, self.inspector, self.outputs, self.history, self.chat):
             widget.retranslate()
+        for tab in self.editor_tabs():
+            tab.scene.retranslate()  # node titles come from the (translated) catalogue
         index = self.tabs.indexOf(self.start_page)
         if index >= 0:
             self.tabs.setTabText(index, self.tr("Start"))

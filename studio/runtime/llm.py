@@ -9,6 +9,7 @@ Neither back-end library is imported until a call needs it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from pathlib import Path
 
 from studio.runtime.llm_json import check_schema, parse_and_validate
@@ -82,9 +83,13 @@ def check_request(request: ChatRequest) -> None:
 
 
 async def chat(
-    request: ChatRequest, on_token: Callable[[str], None] | None = None
+    request: ChatRequest,
+    on_token: Callable[[str], None] | None = None,
+    on_retry: Callable[[dict[str, Any]], None] | None = None,
 ) -> ChatResult:
     """Run one chat completion; stream text pieces to `on_token` as they arrive.
+
+    `on_retry` hears about each failed attempt of an API call that will be retried.
 
     `on_token` may be called from a worker thread (local models), so it must be thread-safe.
     In JSON modes the reply is parsed (and checked against `json_schema`) into `result.parsed`.
@@ -99,7 +104,7 @@ async def chat(
     else:
         from studio.runtime.llm_remote import chat_remote
 
-        result = await chat_remote(request, on_token)
+        result = await chat_remote(request, on_token, on_retry)
     if request.response_format != "text":
         try:
             result.parsed = parse_and_validate(result.text, request)

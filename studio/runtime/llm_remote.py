@@ -375,6 +375,7 @@ async def _with_retries(
     on_token: Callable[[str], None] | None,
     provider: str,
     key: str | None,
+    on_retry: Callable[[dict[str, Any]], None] | None = None,
 ) -> ChatResult:
     litellm = import_litellm()
     kwargs = _call_kwargs(request, messages, key)
@@ -400,6 +401,9 @@ async def _with_retries(
             delay = backoff_delay(attempt, failure.retry_after)
             log.info("attempt %d of %d failed (%s); retrying in %.2f s",
                      attempt + 1, attempts, failure.error, delay)
+            if on_retry is not None:
+                on_retry({"attempt": attempt + 1, "of": attempts, "error": str(failure.error),
+                          "retry_in_s": round(delay, 2)})
             await asyncio.sleep(delay)
     if usage is not None:
         prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
@@ -433,7 +437,9 @@ def _ask_litellm_for_provider(request: ChatRequest) -> str:
 
 
 async def chat_remote(
-    request: ChatRequest, on_token: Callable[[str], None] | None = None
+    request: ChatRequest,
+    on_token: Callable[[str], None] | None = None,
+    on_retry: Callable[[dict[str, Any]], None] | None = None,
 ) -> ChatResult:
     """Call an API model through litellm, streaming tokens to `on_token` on the event loop."""
     from studio.runtime.llm_json import with_json_instruction
@@ -446,7 +452,7 @@ async def chat_remote(
     total = default_total_timeout(request)
     try:
         return await asyncio.wait_for(
-            _with_retries(request, messages, on_token, provider, key), timeout=total
+            _with_retries(request, messages, on_token, provider, key, on_retry), timeout=total
         )
     except TimeoutError:
         raise LLMTimeout(

@@ -287,3 +287,15 @@ def test_builtin_model_answers_in_a_flow() -> None:
     assert len([e for e in events if isinstance(e, TokenStreamed)]) > 1
     assert result.usage.prompt_tokens > 0 and result.usage.cost_usd == 0.0
     assert not [e for e in events if isinstance(e, NodeTrace) and e.label == "retry"]
+
+
+def test_retries_are_shown_as_trace_events(server: FakeOpenAI) -> None:
+    from studio.engine.events import NodeTrace
+
+    server.fail(2, status=503)
+    server.reply("third time lucky")
+    outputs, events, _ = run_node(remote(server, retries=2), {"prompt": "hi"})
+    assert outputs["text"] == "third time lucky"
+    retries = [e for e in events if isinstance(e, NodeTrace) and e.label == "retry"]
+    assert [e.data["attempt"] for e in retries] == [1, 2]
+    assert all("503" in e.data["error"] for e in retries)

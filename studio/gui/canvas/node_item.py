@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneHoverEvent, QStyle, Q
 
 from studio.engine.ports import Port
 from studio.gui.canvas import style
+from studio.gui.i18n import catalogue_text
 
 if TYPE_CHECKING:
     from studio.gui.canvas.scene import FlowScene
@@ -167,7 +168,7 @@ class NodeItem(QGraphicsItem):
             )
             tip = f"{port.name} ({kind}, {port.type.value})"
             if port.description:
-                tip += f"\n{port.description}"
+                tip += f"\n{catalogue_text(port.description)}"
             self.setToolTip(tip)
         else:
             self.setToolTip(self.footer or self.title)

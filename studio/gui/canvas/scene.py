@@ -22,6 +22,7 @@ from studio.gui.canvas.edge_item import EdgeItem, bezier
 from studio.gui.canvas.node_item import NodeItem, PortRef
 from studio.gui.document import ConnectionRefused, FlowDocument
 from studio.gui.graph import EdgeKey
+from studio.gui.i18n import catalogue_text
 
 OVERVIEW_ZOOM = 0.3  # below this zoom, nodes are drawn as plain blocks
 
@@ -77,10 +78,16 @@ class FlowScene(QGraphicsScene):
         name = spec.config.get("name") if node_class is not None and node_class.interface else None
         if node_class is None:
             return (custom or spec.type) + " ?", "Unknown"
-        title = custom or node_class.title or spec.type
+        title = custom or catalogue_text(node_class.title) or spec.type
         if isinstance(name, str) and name:
             title = f"{title}: {name}"
         return title, node_class.category
+
+    def retranslate(self) -> None:
+        """Re-read the node titles after a language switch (a custom title stays as typed)."""
+        for node_id, item in self.nodes.items():
+            item.title, item.category = self._title(node_id)
+            item.update()
 
     def _on_node_added(self, node_id: str) -> None:
         title, category = self._title(node_id)
