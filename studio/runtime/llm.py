@@ -9,8 +9,8 @@ Neither back-end library is imported until a call needs it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from studio.runtime.llm_json import check_schema, parse_and_validate
 from studio.runtime.llm_local import is_local_model, list_local_models, resolve_local_model
