@@ -43,6 +43,8 @@ def add_contexts(root: ET.Element, contexts: dict[str, dict[str, str]]) -> None:
             message = ET.SubElement(context, "message")
             ET.SubElement(message, "source").text = source
             ET.SubElement(message, "translation").text = translated
+        ET.indent(context, space="    ", level=0)  # laid out like lupdate's own contexts
+        context.tail = "\n"
 
 
 def main() -> int:
@@ -52,7 +54,8 @@ def main() -> int:
         subprocess.run([tool("pyside6-lupdate"), *sources, "-ts", str(ts), "-target-language", language,
                         "-no-obsolete", "-locations", "none"], check=True, capture_output=True)
         catalogue = json.loads((I18N / f"{language}.json").read_text(encoding="utf-8"))
-        contexts = {name: catalogue.pop(name) for name in list(catalogue) if isinstance(catalogue[name], dict)}
+        contexts = {name: catalogue.pop(name) for name in list(catalogue)
+                    if isinstance(catalogue[name], dict)}
         tree = ET.parse(ts)
         missing = []
         for message in tree.getroot().iter("message"):
@@ -65,7 +68,6 @@ def main() -> int:
             else:
                 missing.append(source)
         add_contexts(tree.getroot(), contexts)
-        ET.indent(tree, space="    ")
         tree.write(ts, encoding="utf-8", xml_declaration=True)
         subprocess.run([tool("pyside6-lrelease"), str(ts), "-qm", str(ts.with_suffix(".qm"))],
                        check=True, capture_output=True)

@@ -1043,4 +1043,1031 @@
         <translation>（flows/ 中没有找到模板）</translation>
     </message>
 </context>
+<context>
+    <name>catalogue</name>
+    <message>
+        <source>A result of the flow, printed by `studio run` and returned to parent flows.</source>
+        <translation>流程的一个结果，由 `studio run` 打印，并返回给上级流程。</translation>
+    </message>
+    <message>
+        <source>A text value given when the flow runs.</source>
+        <translation>运行流程时提供的文本值。</translation>
+    </message>
+    <message>
+        <source>Adaptive Retriever</source>
+        <translation>自适应检索器</translation>
+    </message>
+    <message>
+        <source>Adds chunks to a knowledge base: unchanged sources are skipped, changed ones replaced, and (optionally) sources no longer present removed. One writer at a time per base.</source>
+        <translation>把分块加入知识库：未变化的来源会跳过，已变化的会替换，不再存在的来源可选择移除。每个知识库同一时间只允许一个写入者。</translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation>智能体</translation>
+    </message>
+    <message>
+        <source>All Matches</source>
+        <translation>全部匹配</translation>
+    </message>
+    <message>
+        <source>Allow Hosts</source>
+        <translation>允许的主机</translation>
+    </message>
+    <message>
+        <source>Allow Network</source>
+        <translation>允许联网</translation>
+    </message>
+    <message>
+        <source>Allow Private</source>
+        <translation>允许内网地址</translation>
+    </message>
+    <message>
+        <source>Allowed Folders</source>
+        <translation>允许的文件夹</translation>
+    </message>
+    <message>
+        <source>Api Base</source>
+        <translation>API 地址</translation>
+    </message>
+    <message>
+        <source>Api key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>Asks a model which route fits the text (e.g. billing / technical / other) and sends the text down it; a reply naming no route takes the default route.</source>
+        <translation>询问模型哪条路由适合这段文本（例如 账单 / 技术 / 其他），并把文本发往该路由；回复中没有指明路由时走默认路由。</translation>
+    </message>
+    <message>
+        <source>Asks the LLM for N rewordings of the question, searches with each (and the original) and merges the results, keeping each chunk's best score.</source>
+        <translation>让大语言模型把问题改写成 N 种说法，分别（连同原问题）检索并合并结果，每个分块保留其最高分。</translation>
+    </message>
+    <message>
+        <source>Asks the LLM whether answering needs the documents (small talk and general knowledge do not). Retrieves only when it says yes; 'retrieved' says what happened.</source>
+        <translation>询问大语言模型回答是否需要查阅文档（闲聊和常识不需要）。只有回答“需要”时才检索；“retrieved”输出说明了实际情况。</translation>
+    </message>
+    <message>
+        <source>Asks the model for a plan (JSON steps over the tools), runs the steps in order with each result available to later steps, re-plans when a step fails, then writes the answer.</source>
+        <translation>先让模型制定计划（以 JSON 列出调用工具的步骤），按顺序执行各步骤，每一步的结果都可供后续步骤使用；某一步失败时重新规划，最后写出答案。</translation>
+    </message>
+    <message>
+        <source>Builds the messages for a chat model: a system message, few-shot example pairs, the conversation history (optional) and the user message. System and user are Jinja2 templates whose {{ variables }} become inputs; examples are used as written.</source>
+        <translation>为对话模型构建消息：系统消息、少样本示例对、对话历史（可选）和用户消息。系统消息和用户消息是 Jinja2 模板，其中的 {{ variables }} 会成为输入；示例按原样使用。</translation>
+    </message>
+    <message>
+        <source>Calculator</source>
+        <translation>计算器</translation>
+    </message>
+    <message>
+        <source>Calls a web API. Loopback, private and link-local addresses are refused unless allowed; every redirect is checked; size and time are limited.</source>
+        <translation>调用 Web API。除非明确允许，否则拒绝回环、内网和链路本地地址；每次重定向都会检查；大小和时间均有限制。</translation>
+    </message>
+    <message>
+        <source>Calls tools with structured JSON calls (a tool name and arguments checked against the tool's schema), reads the results and answers.</source>
+        <translation>以结构化 JSON 调用工具（工具名称和参数，参数按工具的 schema 校验），读取结果后作答。</translation>
+    </message>
+    <message>
+        <source>Candidates</source>
+        <translation>候选数量</translation>
+    </message>
+    <message>
+        <source>Chat Input</source>
+        <translation>聊天输入</translation>
+    </message>
+    <message>
+        <source>Chat Prompt</source>
+        <translation>对话提示词</translation>
+    </message>
+    <message>
+        <source>Checks a reply against a JSON schema, a regex and length limits. Valid replies go out of 'valid', others out of 'invalid'. With the conversation wired in and retries set, the LLM is asked again with the errors.</source>
+        <translation>按 JSON schema、正则表达式和长度限制检查回复。合格的回复从“valid”输出，其余从“invalid”输出。若接入了对话并设置了重试次数，会带着错误信息再次询问大语言模型。</translation>
+    </message>
+    <message>
+        <source>Chunk Overlap</source>
+        <translation>分块重叠</translation>
+    </message>
+    <message>
+        <source>Chunk Size</source>
+        <translation>分块大小</translation>
+    </message>
+    <message>
+        <source>Chunk Tokens</source>
+        <translation>分块令牌数</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Concurrency</source>
+        <translation>并发数</translation>
+    </message>
+    <message>
+        <source>Control Flow</source>
+        <translation>流程控制</translation>
+    </message>
+    <message>
+        <source>Conversation Memory</source>
+        <translation>对话记忆</translation>
+    </message>
+    <message>
+        <source>Cost Budget Usd</source>
+        <translation>费用预算（美元）</translation>
+    </message>
+    <message>
+        <source>Counts the tokens a text or a conversation takes for a model.</source>
+        <translation>统计一段文本或一段对话在某个模型下占用的令牌数。</translation>
+    </message>
+    <message>
+        <source>Cpu S</source>
+        <translation>CPU 时间（秒）</translation>
+    </message>
+    <message>
+        <source>Cross Encoder</source>
+        <translation>交叉编码器</translation>
+    </message>
+    <message>
+        <source>Csv Column</source>
+        <translation>CSV 列</translation>
+    </message>
+    <message>
+        <source>Csv Template</source>
+        <translation>CSV 模板</translation>
+    </message>
+    <message>
+        <source>Cuts text into chunks of at most `chunk_size` characters at the best separator.</source>
+        <translation>在最合适的分隔符处把文本切成不超过 `chunk_size` 个字符的分块。</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>数据库</translation>
+    </message>
+    <message>
+        <source>Default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <source>Default Route</source>
+        <translation>默认路由</translation>
+    </message>
+    <message>
+        <source>Describe Schema</source>
+        <translation>描述表结构</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <source>Diversity</source>
+        <translation>多样性</translation>
+    </message>
+    <message>
+        <source>Documents</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <source>Dotall</source>
+        <translation>点号匹配换行</translation>
+    </message>
+    <message>
+        <source>Drop Empty</source>
+        <translation>丢弃空段</translation>
+    </message>
+    <message>
+        <source>Each round drafts an answer from what was found so far and searches again with the question plus the draft, so later rounds find what the first search missed.</source>
+        <translation>每一轮根据已找到的内容起草答案，再用问题加草稿重新检索，让后续轮次找到第一次检索遗漏的内容。</translation>
+    </message>
+    <message>
+        <source>Embed</source>
+        <translation>向量嵌入</translation>
+    </message>
+    <message>
+        <source>Embedding Model</source>
+        <translation>嵌入模型</translation>
+    </message>
+    <message>
+        <source>Embeds a text (one vector) or documents (one vector each) with an embedding model.</source>
+        <translation>用嵌入模型把文本（一个向量）或文档（每个文档一个向量）转换为向量。</translation>
+    </message>
+    <message>
+        <source>Embeds the query and the examples (a list, or a knowledge base's chunks) and keeps the k most similar, formatted for a prompt.</source>
+        <translation>对查询和示例（一个列表，或知识库中的分块）做向量嵌入，保留最相似的 k 个，并整理成适合提示词的格式。</translation>
+    </message>
+    <message>
+        <source>Encoding</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <source>Evaluates a math expression safely: + - * / ** %, sqrt, log, sin, round, percent...</source>
+        <translation>安全地计算数学表达式：+ - * / ** %、sqrt、log、sin、round、percent 等。</translation>
+    </message>
+    <message>
+        <source>Examples</source>
+        <translation>示例</translation>
+    </message>
+    <message>
+        <source>Exclude</source>
+        <translation>排除</translation>
+    </message>
+    <message>
+        <source>Fetch K</source>
+        <translation>初筛数量</translation>
+    </message>
+    <message>
+        <source>Few-shot Example Selector</source>
+        <translation>少样本示例选择器</translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation>过滤条件</translation>
+    </message>
+    <message>
+        <source>Finds a regular expression in the text. `match` is the first match (empty when none), `matches` every match (or just the first unless 'all matches' is on).</source>
+        <translation>在文本中查找正则表达式。`match` 是第一个匹配（没有则为空），`matches` 是所有匹配（未开启“全部匹配”时只含第一个）。</translation>
+    </message>
+    <message>
+        <source>Finds the earlier turns of the session that are most relevant to the new message (by meaning, through a knowledge base of the session's turns) and adds the latest turns.</source>
+        <translation>按语义（借助由本会话各轮对话构成的知识库）找出与新消息最相关的早先对话，并加上最近几轮对话。</translation>
+    </message>
+    <message>
+        <source>Fit to Context</source>
+        <translation>适配上下文窗口</translation>
+    </message>
+    <message>
+        <source>Flow as Tool</source>
+        <translation>流程作为工具</translation>
+    </message>
+    <message>
+        <source>Fold Every</source>
+        <translation>每隔几轮折叠</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Folders</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>显示格式</translation>
+    </message>
+    <message>
+        <source>Format Context</source>
+        <translation>格式化上下文</translation>
+    </message>
+    <message>
+        <source>Format Text</source>
+        <translation>格式化文本</translation>
+    </message>
+    <message>
+        <source>Full-text Retriever</source>
+        <translation>全文检索器</translation>
+    </message>
+    <message>
+        <source>Get Variable</source>
+        <translation>读取变量</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <source>Guardrails</source>
+        <translation>安全护栏</translation>
+    </message>
+    <message>
+        <source>HTTP Request</source>
+        <translation>HTTP 请求</translation>
+    </message>
+    <message>
+        <source>Headers</source>
+        <translation>请求头</translation>
+    </message>
+    <message>
+        <source>HyDE Retriever</source>
+        <translation>HyDE 检索器</translation>
+    </message>
+    <message>
+        <source>Hybrid Retriever</source>
+        <translation>混合检索器</translation>
+    </message>
+    <message>
+        <source>Ignore case</source>
+        <translation>忽略大小写</translation>
+    </message>
+    <message>
+        <source>Include History</source>
+        <translation>包含历史</translation>
+    </message>
+    <message>
+        <source>Include Question</source>
+        <translation>包含问题</translation>
+    </message>
+    <message>
+        <source>Ingest into Knowledge Base</source>
+        <translation>导入知识库</translation>
+    </message>
+    <message>
+        <source>Inputs</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Inputs &amp; Outputs</source>
+        <translation>输入与输出</translation>
+    </message>
+    <message>
+        <source>Instructions</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <source>Item Input</source>
+        <translation>列表项输入</translation>
+    </message>
+    <message>
+        <source>Iterative Retriever</source>
+        <translation>迭代检索器</translation>
+    </message>
+    <message>
+        <source>JSON Parser</source>
+        <translation>JSON 解析器</translation>
+    </message>
+    <message>
+        <source>Join Text</source>
+        <translation>拼接文本</translation>
+    </message>
+    <message>
+        <source>Joins every connected value into one text, in wire order. Lists are joined item by item; documents contribute their text; other values are written as JSON.</source>
+        <translation>按连线顺序把所有接入的值拼接成一段文本。列表逐项拼接；文档取其文本；其他值写成 JSON。</translation>
+    </message>
+    <message>
+        <source>Joins the branches of a router: 'first' passes on the first value present (in the order the wires were drawn), 'all' passes on a list of every value present.</source>
+        <translation>汇合路由器的各个分支：“first”传出第一个有值的分支（按连线的先后顺序），“all”传出所有已有值组成的列表。</translation>
+    </message>
+    <message>
+        <source>Json Schema</source>
+        <translation>JSON Schema</translation>
+    </message>
+    <message>
+        <source>Json Text Path</source>
+        <translation>JSON 文本路径</translation>
+    </message>
+    <message>
+        <source>K</source>
+        <translation>返回数量 (K)</translation>
+    </message>
+    <message>
+        <source>Kb</source>
+        <translation>知识库</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation>保留部分</translation>
+    </message>
+    <message>
+        <source>Keep Recent</source>
+        <translation>保留最近轮数</translation>
+    </message>
+    <message>
+        <source>Keeps the last turns word for word and folds older ones into a running summary written by an LLM, so long conversations fit the context window.</source>
+        <translation>最近几轮对话逐字保留，更早的对话由大语言模型折叠进持续更新的摘要，使长对话也能放进上下文窗口。</translation>
+    </message>
+    <message>
+        <source>Kinds</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Knowledge</source>
+        <translation>知识库</translation>
+    </message>
+    <message>
+        <source>Knowledge Base Search (tool)</source>
+        <translation>知识库搜索（工具）</translation>
+    </message>
+    <message>
+        <source>LLM</source>
+        <translation>大语言模型</translation>
+    </message>
+    <message>
+        <source>LLM Router</source>
+        <translation>大语言模型路由器</translation>
+    </message>
+    <message>
+        <source>List Parser</source>
+        <translation>列表解析器</translation>
+    </message>
+    <message>
+        <source>Llm Judge</source>
+        <translation>大语言模型判定</translation>
+    </message>
+    <message>
+        <source>Load File</source>
+        <translation>加载文件</translation>
+    </message>
+    <message>
+        <source>Load Folder</source>
+        <translation>加载文件夹</translation>
+    </message>
+    <message>
+        <source>Lock Timeout S</source>
+        <translation>锁等待超时（秒）</translation>
+    </message>
+    <message>
+        <source>Looks for prompt-injection attempts (instruction overrides, prompt extraction, fake role markers, jailbreak personas; English and Chinese). Clean text goes out of 'pass', suspicious text out of 'fail'; the branch not taken is skipped.</source>
+        <translation>检测提示词注入企图（覆盖指令、套取提示词、伪造角色标记、越狱人设；支持中英文）。正常文本从“pass”输出，可疑文本从“fail”输出；未走的分支会被跳过。</translation>
+    </message>
+    <message>
+        <source>MMR Retriever</source>
+        <translation>MMR 检索器</translation>
+    </message>
+    <message>
+        <source>Map</source>
+        <translation>批量映射</translation>
+    </message>
+    <message>
+        <source>Markdown Splitter</source>
+        <translation>Markdown 分块器</translation>
+    </message>
+    <message>
+        <source>Match Field</source>
+        <translation>匹配字段</translation>
+    </message>
+    <message>
+        <source>Max Bytes</source>
+        <translation>最大字节数</translation>
+    </message>
+    <message>
+        <source>Max Chars</source>
+        <translation>最大字符数</translation>
+    </message>
+    <message>
+        <source>Max Iterations</source>
+        <translation>最大迭代次数</translation>
+    </message>
+    <message>
+        <source>Max Length</source>
+        <translation>最大长度</translation>
+    </message>
+    <message>
+        <source>Max Level</source>
+        <translation>最大标题级别</translation>
+    </message>
+    <message>
+        <source>Max Output</source>
+        <translation>最大输出（字节）</translation>
+    </message>
+    <message>
+        <source>Max Parts</source>
+        <translation>最大段数</translation>
+    </message>
+    <message>
+        <source>Max Replans</source>
+        <translation>最大重新规划次数</translation>
+    </message>
+    <message>
+        <source>Max Reply Tokens</source>
+        <translation>回复最大令牌数</translation>
+    </message>
+    <message>
+        <source>Max Rows</source>
+        <translation>最大行数</translation>
+    </message>
+    <message>
+        <source>Max Steps</source>
+        <translation>最大步骤数</translation>
+    </message>
+    <message>
+        <source>Max Tokens</source>
+        <translation>最大令牌数</translation>
+    </message>
+    <message>
+        <source>Max Tool Calls</source>
+        <translation>最大工具调用次数</translation>
+    </message>
+    <message>
+        <source>Max Turns</source>
+        <translation>最大轮数</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>记忆</translation>
+    </message>
+    <message>
+        <source>Memory Key</source>
+        <translation>记忆共享键</translation>
+    </message>
+    <message>
+        <source>Memory Mb</source>
+        <translation>内存（MB）</translation>
+    </message>
+    <message>
+        <source>Merge</source>
+        <translation>合并分支</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <source>Methods</source>
+        <translation>允许的方法</translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation>距离度量</translation>
+    </message>
+    <message>
+        <source>Min Length</source>
+        <translation>最小长度</translation>
+    </message>
+    <message>
+        <source>Min Score</source>
+        <translation>最低分数</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Multi-Query Retriever</source>
+        <translation>多查询检索器</translation>
+    </message>
+    <message>
+        <source>Multi-agent: hands parts of the task to worker agents (or tools) wired into 'tools', reads their answers and decides who works next, then answers.</source>
+        <translation>多智能体：把任务的各部分交给连接到“tools”的工作智能体（或工具），阅读它们的回答并决定下一步由谁处理，最后给出答案。</translation>
+    </message>
+    <message>
+        <source>Multiline</source>
+        <translation>多行模式</translation>
+    </message>
+    <message>
+        <source>N</source>
+        <translation>数量 (N)</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Numbers the documents [1], [2]... with their source (file, heading, page), stops (or shortens the last one) at the token budget, and lists the citations.</source>
+        <translation>为文档编号 [1]、[2]……并注明来源（文件、标题、页码），达到令牌预算时停止（或截短最后一篇），并列出引用。</translation>
+    </message>
+    <message>
+        <source>Offers a knowledge base to agents: a query in, the best passages with their sources out.</source>
+        <translation>把知识库提供给智能体：输入查询，输出最相关的段落及其来源。</translation>
+    </message>
+    <message>
+        <source>Offers a saved flow to agents as a tool: its declared inputs are the tool's arguments.</source>
+        <translation>把一个已保存的流程作为工具提供给智能体：流程声明的输入就是工具的参数。</translation>
+    </message>
+    <message>
+        <source>On Error</source>
+        <translation>出错时</translation>
+    </message>
+    <message>
+        <source>One chunk per section (heading path kept as 'heading'), long sections cut by size.</source>
+        <translation>每个章节一个分块（标题路径保存在“heading”中），过长的章节按大小再切分。</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Output Validator</source>
+        <translation>输出校验器</translation>
+    </message>
+    <message>
+        <source>Outputs</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Overlap Tokens</source>
+        <translation>重叠令牌数</translation>
+    </message>
+    <message>
+        <source>PII Redaction</source>
+        <translation>个人信息脱敏</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Parsers</source>
+        <translation>解析器</translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation>路径</translation>
+    </message>
+    <message>
+        <source>Pattern</source>
+        <translation>匹配模式</translation>
+    </message>
+    <message>
+        <source>Patterns</source>
+        <translation>文件匹配模式</translation>
+    </message>
+    <message>
+        <source>Picks k chunks that are relevant yet different from each other (less repetition).</source>
+        <translation>挑选 k 个既相关又彼此不同的分块（减少重复）。</translation>
+    </message>
+    <message>
+        <source>Plan-and-Execute Agent</source>
+        <translation>规划执行智能体</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Prompt Injection Check</source>
+        <translation>提示词注入检测</translation>
+    </message>
+    <message>
+        <source>Prompt Template</source>
+        <translation>提示词模板</translation>
+    </message>
+    <message>
+        <source>Prompts</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Python Code</source>
+        <translation>Python 代码</translation>
+    </message>
+    <message>
+        <source>RAG-Fusion Retriever</source>
+        <translation>RAG-Fusion 检索器</translation>
+    </message>
+    <message>
+        <source>ReAct Agent</source>
+        <translation>ReAct 智能体</translation>
+    </message>
+    <message>
+        <source>Read File</source>
+        <translation>读取文件</translation>
+    </message>
+    <message>
+        <source>Reads JSON from model output: strips ```json fences and surrounding prose, fixes trailing commas, single quotes, True/False/None and unquoted keys. Optionally checks a JSON schema.</source>
+        <translation>从模型输出中读取 JSON：去掉 ```json 代码块标记和前后的说明文字，修正末尾多余的逗号、单引号、True/False/None 以及未加引号的键。可选按 JSON schema 校验。</translation>
+    </message>
+    <message>
+        <source>Reads a flow variable. Wire anything into 'after' to read it only once that step is done (e.g. after the Set Variable node).</source>
+        <translation>读取流程变量。把任意输出连到“after”，即可在那一步完成后才读取（例如在“设置变量”节点之后）。</translation>
+    </message>
+    <message>
+        <source>Reads a list a model wrote: bullets (- * •), numbers (1. 1) (a) 一、), one item per line, or comma-separated (also 、，；). Introductions before the list are dropped.</source>
+        <translation>读取模型写出的列表：项目符号（- * •）、编号（1. 1) (a) 一、）、每行一项，或以逗号分隔（也支持 、，；）。列表前的引言会被去掉。</translation>
+    </message>
+    <message>
+        <source>Reads a text file (or lists a folder) inside the allowed folders; nothing else.</source>
+        <translation>读取允许的文件夹内的文本文件（或列出文件夹内容），不能访问其他位置。</translation>
+    </message>
+    <message>
+        <source>Reads a text, Markdown, PDF (one document per page), HTML, JSON, CSV or DOCX file into documents with their source (and page) for citations.</source>
+        <translation>将文本、Markdown、PDF（每页一个文档）、HTML、JSON、CSV 或 DOCX 文件读取为文档，并附带来源（及页码）以便引用。</translation>
+    </message>
+    <message>
+        <source>Reads every supported file under a folder that matches the patterns. A file that cannot be read is skipped with a trace event and listed on the 'errors' output.</source>
+        <translation>读取文件夹中所有与匹配模式相符且受支持的文件。无法读取的文件会被跳过，记录一条跟踪事件，并列在“errors”输出中。</translation>
+    </message>
+    <message>
+        <source>Reasons step by step in the ReAct text format (Thought, Action, Observation, Final Answer); works with small local models. Sloppy replies are read generously.</source>
+        <translation>按 ReAct 文本格式（思考、行动、观察、最终答案）逐步推理，适用于小型本地模型。对不够规范的回复也会尽量宽容地解析。</translation>
+    </message>
+    <message>
+        <source>Recalls the session's last turns (up to a number of turns and a token budget). Pair it with Save to Memory after the LLM.</source>
+        <translation>取回本会话最近的几轮对话（受轮数和令牌预算限制）。请在大语言模型之后配合“保存到记忆”使用。</translation>
+    </message>
+    <message>
+        <source>Recent Turns</source>
+        <translation>最近轮数</translation>
+    </message>
+    <message>
+        <source>Recursive</source>
+        <translation>包含子文件夹</translation>
+    </message>
+    <message>
+        <source>Recursive Splitter</source>
+        <translation>递归分块器</translation>
+    </message>
+    <message>
+        <source>Regex</source>
+        <translation>正则表达式</translation>
+    </message>
+    <message>
+        <source>Regex Extract</source>
+        <translation>正则提取</translation>
+    </message>
+    <message>
+        <source>Remove Missing</source>
+        <translation>移除已缺失的来源</translation>
+    </message>
+    <message>
+        <source>Replaces personal data: emails, phone numbers (incl. Chinese mobiles), Chinese resident ID numbers (checksum-verified) and card numbers (Luhn-verified).</source>
+        <translation>替换个人数据：电子邮箱、电话号码（含中国手机号）、中国居民身份证号（经校验码验证）和银行卡号（经 Luhn 校验）。</translation>
+    </message>
+    <message>
+        <source>Replaces {name} in the text with the input called name. Only simple names are placeholders; write {{ and }} for literal braces. Other braces are kept as written.</source>
+        <translation>把文本中的 {name} 替换为名为 name 的输入。只有简单名称才是占位符；要输出花括号本身请写 {{ 和 }}。其他花括号保持原样。</translation>
+    </message>
+    <message>
+        <source>Require Confirmation</source>
+        <translation>需要确认</translation>
+    </message>
+    <message>
+        <source>Require Json</source>
+        <translation>要求 JSON</translation>
+    </message>
+    <message>
+        <source>Required</source>
+        <translation>必填</translation>
+    </message>
+    <message>
+        <source>Rerank</source>
+        <translation>重排序</translation>
+    </message>
+    <message>
+        <source>Reserve Tokens</source>
+        <translation>预留令牌数</translation>
+    </message>
+    <message>
+        <source>Response Format</source>
+        <translation>响应格式</translation>
+    </message>
+    <message>
+        <source>Retries</source>
+        <translation>重试次数</translation>
+    </message>
+    <message>
+        <source>Retrieval</source>
+        <translation>检索</translation>
+    </message>
+    <message>
+        <source>Rewrites the question N ways, searches with each, and fuses the ranked lists with reciprocal rank fusion. Follow it with Rerank for a final ordering.</source>
+        <translation>把问题改写成 N 种说法分别检索，并用倒数排名融合合并各个排序列表。之后可接“重排序”得到最终顺序。</translation>
+    </message>
+    <message>
+        <source>Rounds</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>Router</source>
+        <translation>路由器</translation>
+    </message>
+    <message>
+        <source>Routes</source>
+        <translation>路由</translation>
+    </message>
+    <message>
+        <source>Rrf K</source>
+        <translation>RRF 常数 K</translation>
+    </message>
+    <message>
+        <source>Runs Python code in a sandboxed subprocess (time, CPU, memory and output limits, no network, no secrets). Arguments are available as variables; set `result`.</source>
+        <translation>在沙箱子进程中运行 Python 代码（限制时间、CPU、内存和输出，不能联网，无法访问密钥）。参数以变量形式提供；请给 `result` 赋值。</translation>
+    </message>
+    <message>
+        <source>Runs a read-only SQL query on a SQLite database file and returns the rows.</source>
+        <translation>在 SQLite 数据库文件上执行只读 SQL 查询并返回结果行。</translation>
+    </message>
+    <message>
+        <source>Runs a saved flow as one step. Its inputs and outputs are the flow's declared ones.</source>
+        <translation>把一个已保存的流程作为一个步骤运行。其输入和输出就是该流程声明的输入和输出。</translation>
+    </message>
+    <message>
+        <source>Runs a saved flow for each item of a list (bounded concurrency) and collects one of its outputs, in the order of the items.</source>
+        <translation>对列表中的每一项运行一个已保存的流程（并发数有上限），并按列表项的顺序收集其中一个输出。</translation>
+    </message>
+    <message>
+        <source>SQL Query</source>
+        <translation>SQL 查询</translation>
+    </message>
+    <message>
+        <source>Save to Memory</source>
+        <translation>保存到记忆</translation>
+    </message>
+    <message>
+        <source>Schema</source>
+        <translation>Schema</translation>
+    </message>
+    <message>
+        <source>Scores each document against the query and keeps the best. 'cross-encoder' uses a fastembed cross-encoder (downloaded on first use, needs network). The offline fallback scores 0.8 x cosine similarity of the query and document embeddings (the built-in embedding model) + 0.2 x the share of query words found in the document. 'auto' uses the cross-encoder when its files are already downloaded, else the fallback.</source>
+        <translation>为每篇文档相对查询打分并保留最好的几篇。“cross-encoder”使用 fastembed 交叉编码器（首次使用时下载，需要联网）。离线备用方案的得分为 0.8 × 查询与文档向量（内置嵌入模型）的余弦相似度 + 0.2 × 查询词在文档中出现的比例。“auto”在交叉编码器文件已下载时使用它，否则使用备用方案。</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索方式</translation>
+    </message>
+    <message>
+        <source>Secret Headers</source>
+        <translation>密钥请求头</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Sends its input down the first route whose expression is true, e.g. `score &gt; 0.5` or `'invoice' in lower(value)`; otherwise down the default route. Other routes are skipped. Expressions see `value`, and the keys of `value` and `data` when they are objects.</source>
+        <translation>把输入发往第一条表达式为真的路由，例如 `score &gt; 0.5` 或 `'invoice' in lower(value)`；都不成立时走默认路由。其他路由会被跳过。表达式中可以使用 `value`，当 `value` 和 `data` 是对象时，也可以直接使用它们的键。</translation>
+    </message>
+    <message>
+        <source>Sends the prompt to a chat model and streams the reply. Runs the built-in local model offline by default; any API model (OpenAI, Anthropic, Gemini, Ollama...) by name.</source>
+        <translation>把提示词发送给对话模型并流式输出回复。默认离线运行内置的本地模型；也可按名称使用任何 API 模型（OpenAI、Anthropic、Gemini、Ollama 等）。</translation>
+    </message>
+    <message>
+        <source>Separator</source>
+        <translation>分隔符</translation>
+    </message>
+    <message>
+        <source>Separators</source>
+        <translation>分隔符列表</translation>
+    </message>
+    <message>
+        <source>Session Id</source>
+        <translation>会话 ID</translation>
+    </message>
+    <message>
+        <source>Set Variable</source>
+        <translation>设置变量</translation>
+    </message>
+    <message>
+        <source>Shortens a text and drops the oldest turns of a chat history so both fit the model's context window, leaving room for the reply.</source>
+        <translation>缩短文本并丢弃聊天历史中最早的几轮，使两者都能放进模型的上下文窗口，并为回复留出空间。</translation>
+    </message>
+    <message>
+        <source>Skip Empty</source>
+        <translation>跳过空值</translation>
+    </message>
+    <message>
+        <source>Split Text</source>
+        <translation>拆分文本</translation>
+    </message>
+    <message>
+        <source>Splits text at a separator (or a regular expression). Empty separator: split at any whitespace. With a maximum, the last part keeps the rest of the text.</source>
+        <translation>按分隔符（或正则表达式）拆分文本。分隔符为空时按任意空白拆分。设置了最大段数时，最后一段保留剩余的全部文本。</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止词</translation>
+    </message>
+    <message>
+        <source>Stores its input in a flow variable (declared in the flow's variables) and passes it on.</source>
+        <translation>把输入保存到流程变量（需在流程的变量中声明），并原样传出。</translation>
+    </message>
+    <message>
+        <source>Stores the user's message and the reply as two turns of the session.</source>
+        <translation>把用户的消息和回复作为两轮对话保存到会话中。</translation>
+    </message>
+    <message>
+        <source>Strict</source>
+        <translation>严格模式</translation>
+    </message>
+    <message>
+        <source>Strip</source>
+        <translation>去除首尾空白</translation>
+    </message>
+    <message>
+        <source>Style</source>
+        <translation>样式</translation>
+    </message>
+    <message>
+        <source>Subflow</source>
+        <translation>子流程</translation>
+    </message>
+    <message>
+        <source>Summary Memory</source>
+        <translation>摘要记忆</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>主管智能体</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>系统消息</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>模板</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>Text Input</source>
+        <translation>文本输入</translation>
+    </message>
+    <message>
+        <source>The LLM writes a short hypothetical answer; its embedding (closer to real answers than the question's) finds the chunks. The question's own results are fused in.</source>
+        <translation>由大语言模型写一个简短的假设答案，用它的向量（比问题本身更接近真实答案）查找分块，并融合问题本身的检索结果。</translation>
+    </message>
+    <message>
+        <source>The user's message in a chat; `messages` holds the history plus this message.</source>
+        <translation>聊天中用户发送的消息；`messages` 包含历史记录和这条消息。</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>阈值</translation>
+    </message>
+    <message>
+        <source>Timeout S</source>
+        <translation>超时（秒）</translation>
+    </message>
+    <message>
+        <source>Token Budget</source>
+        <translation>令牌预算</translation>
+    </message>
+    <message>
+        <source>Token Count</source>
+        <translation>令牌计数</translation>
+    </message>
+    <message>
+        <source>Token Splitter</source>
+        <translation>按令牌分块器</translation>
+    </message>
+    <message>
+        <source>Tool-Calling Agent</source>
+        <translation>工具调用智能体</translation>
+    </message>
+    <message>
+        <source>Tools</source>
+        <translation>工具</translation>
+    </message>
+    <message>
+        <source>Top N</source>
+        <translation>前 N 个</translation>
+    </message>
+    <message>
+        <source>Top P</source>
+        <translation>Top P</translation>
+    </message>
+    <message>
+        <source>Top-k chunks by BM25 keyword match (Chinese queries are cut into words).</source>
+        <translation>按 BM25 关键词匹配返回前 k 个分块（中文查询会先分词）。</translation>
+    </message>
+    <message>
+        <source>Top-k chunks by embedding similarity, with a score threshold and metadata filter.</source>
+        <translation>按向量相似度返回前 k 个分块，支持分数阈值和元数据过滤。</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Url</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户消息</translation>
+    </message>
+    <message>
+        <source>Variables</source>
+        <translation>变量</translation>
+    </message>
+    <message>
+        <source>Vector + full-text search fused with reciprocal rank fusion (each list's rank counts).</source>
+        <translation>向量检索与全文检索结果通过倒数排名融合（RRF）合并（各列表中的排名都计入）。</translation>
+    </message>
+    <message>
+        <source>Vector Memory</source>
+        <translation>向量记忆</translation>
+    </message>
+    <message>
+        <source>Vector Retriever</source>
+        <translation>向量检索器</translation>
+    </message>
+    <message>
+        <source>Vector Weight</source>
+        <translation>向量权重</translation>
+    </message>
+    <message>
+        <source>Windows of `chunk_tokens` tokens counted with the embedding model's tokenizer (all-MiniLM-L6-v2 reads at most 256).</source>
+        <translation>按嵌入模型的分词器计数，切成每块 `chunk_tokens` 个令牌的窗口（all-MiniLM-L6-v2 最多读取 256 个）。</translation>
+    </message>
+    <message>
+        <source>Writes a prompt from a Jinja2 template. Each {{ variable }} becomes an input; {% for %} and {% if %} work too. A missing value is an error, not an empty string.</source>
+        <translation>用 Jinja2 模板生成提示词。每个 {{ variable }} 都会成为一个输入；也支持 {% for %} 和 {% if %}。缺少的值会报错，而不是当作空字符串。</translation>
+    </message>
+</context>
 </TS>

@@ -224,13 +224,18 @@ class SetConfig(_Command):
 
 
 class Paste(_Command):
-    """Add copied nodes and the wires between them."""
+    """Add copied nodes, the wires between them and copied comment boxes."""
 
-    def __init__(self, doc: FlowDocument, nodes: list[NodeSpec], edges: list[EdgeSpec]):
+    def __init__(self, doc: FlowDocument, nodes: list[NodeSpec], edges: list[EdgeSpec],
+                 comments: list[Comment] | None = None):
         super().__init__(translate("Commands", "Paste"))
         self._doc, self.nodes, self.edges = weakref.ref(doc), nodes, edges
+        self.comments = list(comments or [])
+        self.was_none = doc.flow.comments is None  # undo leaves a file without comments untouched
 
     def redo(self) -> None:
+        for comment in self.comments:  # boxes first: they are drawn under the nodes
+            self.doc._insert_comment(len(self.doc.flow.comments or []), comment)
         for spec in self.nodes:
             self.doc._insert_node(len(self.doc.flow.nodes), spec)
         for edge in self.edges:
@@ -241,6 +246,8 @@ class Paste(_Command):
             self.doc._remove_edge(edge_key(edge))
         for spec in reversed(self.nodes):
             self.doc._remove_node(spec.id)
+        for comment in reversed(self.comments):
+            self.doc._remove_comment(comment.id, drop_list=self.was_none)
 
 
 # -- comment boxes ------------------------------------------------------------------------------

@@ -227,8 +227,9 @@ class FlowDocument(QObject):
         config[key] = value
         self.set_config(node_id, config)
 
-    def copy_nodes(self, node_ids: set[str] | list[str]) -> dict[str, Any]:
-        """A clipboard payload: the nodes and the wires between them, as JSON data."""
+    def copy_nodes(self, node_ids: set[str] | list[str],
+                   comment_ids: set[str] | list[str] = ()) -> dict[str, Any]:
+        """A clipboard payload: the nodes, the wires between them and comment boxes, as JSON data."""
         chosen = set(node_ids)
         nodes = [n.model_dump(mode="json", exclude_none=True) for n in self.flow.nodes if n.id in chosen]
         edges = [
@@ -236,10 +237,17 @@ class FlowDocument(QObject):
             for e in self.flow.edges
             if e.source in chosen and e.target in chosen
         ]
-        return {"chain_studio_clipboard": 1, "nodes": nodes, "edges": edges}
+        payload: dict[str, Any] = {"chain_studio_clipboard": 1, "nodes": nodes, "edges": edges}
+        framed = set(comment_ids)
+        comments = [c.model_dump(mode="json", exclude_none=True) for c in self.flow.comments or []
+                    if c.id in framed]
+        if comments:
+            payload["comments"] = comments
+        return payload
 
     def paste(self, payload: dict[str, Any], offset: tuple[float, float] = (40.0, 40.0)) -> list[str]:
-        """Add copies of clipboard nodes with fresh ids, shifted by `offset`; returns the new ids."""
+        """Add copies of clipboard nodes (and comment boxes) with fresh ids, shifted by `offset`;
+        returns the new ids, nodes first, then comments."""
         from studio.gui.commands import Paste
 
         renamed: dict[str, str] = {}
@@ -259,13 +267,20 @@ class FlowDocument(QObject):
                 edges.append(
                     edge.model_copy(update={"source": renamed[edge.source], "target": renamed[edge.target]})
                 )
-        if nodes:
-            self.undo_stack.push(Paste(self, nodes, edges))
-        return [n.id for n in nodes]
+        comments = []
+        for raw in payload.get("comments", []):
+            comment = Comment.model_validate(raw)
+            comments.append(comment.model_copy(update={
+                "id": "comment-" + uuid.uuid4().hex[:8],
+                "x": comment.x + offset[0], "y": comment.y + offset[1],
+            }))
+        if nodes or comments:
+            self.undo_stack.push(Paste(self, nodes, edges, comments))
+        return [n.id for n in nodes] + [c.id for c in comments]
 
-    def duplicate(self, node_ids: set[str] | list[str]) -> list[str]:
-        """Copy and paste in one go."""
-        return self.paste(self.copy_nodes(node_ids))
+    def duplicate(self, node_ids: set[str] | list[str], comment_ids: set[str] | list[str] = ()) -> list[str]:
+        """Copy and paste in one go (comment boxes too); returns the new ids."""
+        return self.paste(self.copy_nodes(node_ids, comment_ids))
 
     def auto_layout(self, node_ids: set[str] | None = None) -> None:
         """Arrange the flow (or the selection) in left-to-right layers."""

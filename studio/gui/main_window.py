@@ -413,16 +413,18 @@ class MainWindow(RunMixin, QMainWindow):
 
     def copy(self) -> bool:
         tab = self.current_tab()
-        ids = tab.scene.selected_node_ids() if tab else []
-        if not tab or not ids:
+        nodes, comments = tab.scene.selection_to_copy() if tab else ([], [])
+        if not tab or not (nodes or comments):
             return False
         # Plain JSON text (marked as ours): pastes between tabs and windows, and into a text editor.
         # (A Python-made QMimeData handed to the clipboard crashes PySide at exit.)
-        QGuiApplication.clipboard().setText(json.dumps(tab.doc.copy_nodes(ids), indent=1))
+        QGuiApplication.clipboard().setText(json.dumps(tab.doc.copy_nodes(nodes, comments), indent=1))
         return True
 
     def cut(self) -> None:
         if self.copy() and (tab := self.current_tab()):
+            nodes, comments = tab.scene.selection_to_copy()
+            tab.scene.select_nodes(nodes + comments)  # remove exactly what went to the clipboard
             tab.scene.delete_selection()
 
     def paste(self) -> None:
@@ -441,8 +443,9 @@ class MainWindow(RunMixin, QMainWindow):
 
     def duplicate(self) -> None:
         tab = self.current_tab()
-        if tab and (ids := tab.scene.selected_node_ids()):
-            tab.scene.select_nodes(tab.doc.duplicate(ids))
+        nodes, comments = tab.scene.selection_to_copy() if tab else ([], [])
+        if tab and (nodes or comments):
+            tab.scene.select_nodes(tab.doc.duplicate(nodes, comments))
 
     def delete_selection(self) -> None:
         if tab := self.current_tab():

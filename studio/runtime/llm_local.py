@@ -64,9 +64,14 @@ def builtin_model_path() -> Path:
 
 
 def models_folder() -> Path:
-    """The user's folder of .gguf models (inside the Chain Studio data folder)."""
+    """The user's folder of .gguf models: the one chosen in Settings, else `models` in the data
+    folder."""
     from studio.runtime.paths import sub_dir
+    from studio.runtime.preferences import get_preference
 
+    chosen = get_preference("models_folder")
+    if isinstance(chosen, str) and chosen and Path(chosen).expanduser().is_dir():
+        return Path(chosen).expanduser()
     return sub_dir("models")
 
 

@@ -120,3 +120,20 @@ def test_minimap_appears_for_big_flows_and_moves_the_view(window, qtbot):
     qtbot.mouseClick(minimap, Qt.MouseButton.LeftButton, pos=minimap.rect().topLeft() + QPoint(6, 6))
     after = tab.view.mapToScene(tab.view.viewport().rect().center())
     assert after != before
+
+
+def test_minimap_draws_comment_boxes(window, qtbot):
+    tab = window.new_flow()
+    for i in range(30):
+        tab.doc.add_node("test.count", ((i % 6) * 300.0, (i // 6) * 200.0))
+    tab.doc.add_comment((0, 1400, 1800, 600), "Notes", color="#e53935")
+    tab.view.set_zoom(1.0)
+    qtbot.waitUntil(tab.view.minimap.isVisible)
+    minimap = tab.view.minimap
+    minimap._picture = None
+    minimap._fit()
+    picture = minimap._draw_nodes().toImage()
+    box = minimap._to_map(tab.scene.comments[tab.doc.flow.comments[0].id].sceneBoundingRect())
+    inside = picture.pixelColor(box.center().toPoint())
+    background = picture.pixelColor(3, 3)
+    assert inside != background and inside.red() > inside.blue()

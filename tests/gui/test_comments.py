@@ -146,3 +146,54 @@ def test_colour_menu_recolours_and_delete_from_the_menu(window):
     menu = tab.scene.comments[comment_id].context_menu()
     next(a for a in menu.actions() if a.text() == "Delete Comment").trigger()
     assert doc.flow.comments == [] and comment_id not in tab.scene.comments
+
+
+def test_copy_paste_and_duplicate_take_comment_boxes_along(qapp, registry):
+    doc, comment_id, inside, _outside = _doc_with_comment(qapp, registry)
+    payload = doc.copy_nodes([inside], [comment_id])
+    before = dumps(doc.flow)
+    new_ids: list[str] = []
+    _round_trip(doc, lambda: new_ids.extend(doc.paste(payload, offset=(500, 0))))
+    assert len(doc.flow.comments) == 2 and len(doc.flow.nodes) == 3
+    pasted = doc.flow.comments[1]
+    assert pasted.id != comment_id and new_ids == [doc.flow.nodes[2].id, pasted.id]
+    assert (pasted.text, pasted.x, pasted.y, pasted.width) == ("Inputs", 560, 40, 400)
+    doc.undo_stack.undo()
+    assert dumps(doc.flow) == before
+    _round_trip(doc, lambda: doc.duplicate([], [comment_id]))
+    assert [c.text for c in doc.flow.comments] == ["Inputs", "Inputs"]
+
+
+def test_pasting_a_comment_into_a_comment_free_flow_undoes_to_the_same_file(qapp, registry):
+    source, comment_id, inside, _outside = _doc_with_comment(qapp, registry)
+    target = FlowDocument(registry=registry)
+    target.add_node("test.chat", (0, 0))
+    plain = dumps(target.flow)
+    target.paste(source.copy_nodes([inside], [comment_id]))
+    assert len(target.flow.comments) == 1
+    target.undo_stack.undo()
+    assert dumps(target.flow) == plain and "comments" not in plain
+
+
+def test_window_copy_and_duplicate_of_a_selected_box_bring_its_nodes(window, qtbot):
+    tab = window.new_flow()
+    inside = tab.doc.add_node("test.text_in", (70, 60))  # not inside the shifted copy
+    tab.doc.add_node("test.chat", (800, 100))
+    comment_id = tab.doc.add_comment((60, 40, 400, 300), "Inputs")
+    tab.scene.select_nodes([comment_id])
+    assert tab.scene.selected_comment_ids() == [comment_id]
+    window.duplicate()
+    assert len(tab.doc.flow.comments) == 2 and len(tab.doc.flow.nodes) == 3
+    copy_id = tab.doc.flow.comments[1].id
+    # The copies are selected: the new box and the node copied with it.
+    assert tab.scene.selected_comment_ids() == [copy_id]
+    assert tab.scene.selected_node_ids() == [tab.doc.flow.nodes[2].id]
+    assert tab.doc.flow.nodes[2].id in tab.doc.nodes_inside(copy_id)
+    assert inside not in tab.scene.selected_node_ids()
+    tab.doc.undo_stack.undo()
+    tab.scene.select_nodes([comment_id])
+    assert window.copy()
+    window.paste()
+    assert len(tab.doc.flow.comments) == 2 and len(tab.doc.flow.nodes) == 3
+    window.cut()  # takes the pasted box and its node away
+    assert len(tab.doc.flow.comments) == 1 and len(tab.doc.flow.nodes) == 2

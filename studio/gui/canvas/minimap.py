@@ -1,5 +1,6 @@
 """A minimap in the corner of the canvas for big flows: every node as a dot of its category
-colour, the visible area as a frame; click or drag in it to move the view."""
+colour, every comment box as a tinted frame under them, the visible area as a frame; click or drag
+in it to move the view."""
 
 from __future__ import annotations
 
@@ -82,6 +83,13 @@ class Minimap(QWidget):
         painter = QPainter(picture)
         painter.setPen(QPen(style.theme["node_border"], 1))
         painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
+        for comment in self.view.flow_scene.comments.values():
+            # Boxes first, so the nodes they frame stay visible on top.
+            colour = QColor(comment.colour())
+            painter.setPen(QPen(colour, 1))
+            colour.setAlpha(70)
+            painter.setBrush(colour)
+            painter.drawRect(self._to_map(comment.sceneBoundingRect()))
         painter.setPen(Qt.PenStyle.NoPen)
         for item in self.view.flow_scene.nodes.values():
             painter.setBrush(style.category_colour(item.category))

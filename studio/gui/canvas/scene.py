@@ -237,10 +237,22 @@ class FlowScene(QGraphicsScene):
         return [i.comment_id for i in self.selectedItems() if isinstance(i, CommentItem)]
 
     def select_nodes(self, node_ids: list[str]) -> None:
+        """Select exactly these nodes (and comment boxes, by comment id)."""
         self.clearSelection()
         for node_id in node_ids:
             if node_id in self.nodes:
                 self.nodes[node_id].setSelected(True)
+            elif node_id in self.comments:
+                self.comments[node_id].setSelected(True)
+
+    def selection_to_copy(self) -> tuple[list[str], list[str]]:
+        """(node ids, comment ids) a copy takes: the selection, and the nodes inside selected boxes
+        (they belong to the box, as when it is moved)."""
+        comments = self.selected_comment_ids()
+        nodes = self.selected_node_ids()
+        for comment_id in comments:
+            nodes += [n for n in self.doc.nodes_inside(comment_id) if n not in nodes]
+        return nodes, comments
 
     def delete_selection(self) -> None:
         """Delete the selected nodes and wires as one undo step."""
