@@ -1046,12 +1046,80 @@
 <context>
     <name>catalogue</name>
     <message>
+        <source>'[EMAIL]' labels, or '*' masks keeping the last 4.</source>
+        <translation>使用 '[EMAIL]' 这样的标签，或用 '*' 遮盖并保留最后 4 位。</translation>
+    </message>
+    <message>
+        <source>'json' asks for a JSON reply; 'json_schema' one matching the schema.</source>
+        <translation>'json' 要求回复 JSON；'json_schema' 要求回复符合 schema 的 JSON。</translation>
+    </message>
+    <message>
+        <source>'local/all-minilm-l6-v2' (built in, offline, English), any fastembed model name when online (e.g. 'BAAI/bge-small-zh-v1.5' for Chinese), or 'litellm/&lt;provider model&gt;'.</source>
+        <translation>'local/all-minilm-l6-v2'（内置、离线、英文），联网时可用任意 fastembed 模型名称（中文可用 'BAAI/bge-small-zh-v1.5'），或 'litellm/&lt;提供商模型&gt;'。</translation>
+    </message>
+    <message>
+        <source>'local/smollm2-135m-instruct' (built in), 'local/&lt;name&gt;' for a .gguf in the models folder, a .gguf path, or an API model such as 'openai/gpt-4o-mini', 'anthropic/claude-haiku-4-5', 'ollama/llama3.1'.</source>
+        <translation>'local/smollm2-135m-instruct'（内置）、'local/&lt;名称&gt;'（模型文件夹中的 .gguf）、.gguf 文件路径，或 API 模型，例如 'openai/gpt-4o-mini'、'anthropic/claude-haiku-4-5'、'ollama/llama3.1'。</translation>
+    </message>
+    <message>
+        <source>. matches newlines too.</source>
+        <translation>. 也匹配换行符。</translation>
+    </message>
+    <message>
+        <source>0 = most relevant only, 1 = most diverse.</source>
+        <translation>0 = 只看相关性，1 = 尽量多样。</translation>
+    </message>
+    <message>
+        <source>0 = the whole match; 1, 2, ... = that parenthesised group; or a group name from (?P&lt;name&gt;...).</source>
+        <translation>0 = 整个匹配；1、2…… = 对应的括号分组；也可以是 (?P&lt;name&gt;...) 中的分组名。</translation>
+    </message>
+    <message>
+        <source>0 gives the same answer every time; higher varies more.</source>
+        <translation>设为 0 时每次给出相同的答案；越高变化越大。</translation>
+    </message>
+    <message>
+        <source>0 keeps the agent's choices repeatable.</source>
+        <translation>设为 0 时，智能体的选择可以复现。</translation>
+    </message>
+    <message>
+        <source>A Python regular expression.</source>
+        <translation>Python 正则表达式。</translation>
+    </message>
+    <message>
+        <source>A conversation to shorten.</source>
+        <translation>要缩短的对话。</translation>
+    </message>
+    <message>
+        <source>A list of example objects, e.g. {input, output}.</source>
+        <translation>示例对象列表，例如 {input, output}。</translation>
+    </message>
+    <message>
+        <source>A pattern the reply must contain (Python regex).</source>
+        <translation>回复中必须包含的模式（Python 正则表达式）。</translation>
+    </message>
+    <message>
         <source>A result of the flow, printed by `studio run` and returned to parent flows.</source>
         <translation>流程的一个结果，由 `studio run` 打印，并返回给上级流程。</translation>
     </message>
     <message>
+        <source>A system message with the summary, then the recent turns.</source>
+        <translation>一条包含摘要的系统消息，后接最近的轮次。</translation>
+    </message>
+    <message>
+        <source>A system note with the recalled turns, then the recent turns.</source>
+        <translation>一条包含取回轮次的系统说明，后接最近的轮次。</translation>
+    </message>
+    <message>
+        <source>A text to shorten (e.g. retrieved context).</source>
+        <translation>要缩短的文本（例如检索到的上下文）。</translation>
+    </message>
+    <message>
         <source>A text value given when the flow runs.</source>
         <translation>运行流程时提供的文本值。</translation>
+    </message>
+    <message>
+        <source>A vector, or a list of vectors.</source>
+        <translation>一个向量，或向量列表。</translation>
     </message>
     <message>
         <source>Adaptive Retriever</source>
@@ -1082,8 +1150,20 @@
         <translation>允许内网地址</translation>
     </message>
     <message>
+        <source>Allow loopback and private-network addresses.</source>
+        <translation>允许回环地址和内网地址。</translation>
+    </message>
+    <message>
         <source>Allowed Folders</source>
         <translation>允许的文件夹</translation>
+    </message>
+    <message>
+        <source>Also ask an LLM whether the text is an injection.</source>
+        <translation>同时让大语言模型判断文本是否为注入。</translation>
+    </message>
+    <message>
+        <source>Also search with the question itself.</source>
+        <translation>同时用问题本身检索。</translation>
     </message>
     <message>
         <source>Api Base</source>
@@ -1092,6 +1172,18 @@
     <message>
         <source>Api key</source>
         <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>Arguments to run the tool once on its own.</source>
+        <translation>单独运行一次工具时使用的参数。</translation>
+    </message>
+    <message>
+        <source>Ask the user before every call that uses a write method.</source>
+        <translation>每次使用写入类方法调用前先询问用户。</translation>
+    </message>
+    <message>
+        <source>Ask the user before every run.</source>
+        <translation>每次运行前先询问用户。</translation>
     </message>
     <message>
         <source>Asks a model which route fits the text (e.g. billing / technical / other) and sends the text down it; a reply naming no route takes the default route.</source>
@@ -1110,8 +1202,28 @@
         <translation>先让模型制定计划（以 JSON 列出调用工具的步骤），按顺序执行各步骤，每一步的结果都可供后续步骤使用；某一步失败时重新规划，最后写出答案。</translation>
     </message>
     <message>
+        <source>At most this many parts (0 = no limit); the last keeps the rest.</source>
+        <translation>最多拆成这么多段（0 = 不限）；最后一段保留剩余部分。</translation>
+    </message>
+    <message>
+        <source>Base URL; a relative 'url' argument is joined to it.</source>
+        <translation>基础 URL；相对的 'url' 参数会拼接在其后。</translation>
+    </message>
+    <message>
         <source>Builds the messages for a chat model: a system message, few-shot example pairs, the conversation history (optional) and the user message. System and user are Jinja2 templates whose {{ variables }} become inputs; examples are used as written.</source>
         <translation>为对话模型构建消息：系统消息、少样本示例对、对话历史（可选）和用户消息。系统消息和用户消息是 Jinja2 模板，其中的 {{ variables }} 会成为输入；示例按原样使用。</translation>
+    </message>
+    <message>
+        <source>CPU time limit.</source>
+        <translation>CPU 时间限制。</translation>
+    </message>
+    <message>
+        <source>CSV files: a row template such as '{question}: {answer}'.</source>
+        <translation>CSV 文件：行模板，例如 '{question}: {answer}'。</translation>
+    </message>
+    <message>
+        <source>CSV files: the column holding the text.</source>
+        <translation>CSV 文件：存放文本的列。</translation>
     </message>
     <message>
         <source>Calculator</source>
@@ -1130,12 +1242,28 @@
         <translation>候选数量</translation>
     </message>
     <message>
+        <source>Candidates considered.</source>
+        <translation>参与挑选的候选数量。</translation>
+    </message>
+    <message>
+        <source>Candidates to reorder.</source>
+        <translation>要重新排序的候选项。</translation>
+    </message>
+    <message>
+        <source>Characters shared by neighbouring chunks.</source>
+        <translation>相邻分块之间重叠的字符数。</translation>
+    </message>
+    <message>
         <source>Chat Input</source>
         <translation>聊天输入</translation>
     </message>
     <message>
         <source>Chat Prompt</source>
         <translation>对话提示词</translation>
+    </message>
+    <message>
+        <source>Checked in order; the first true one is taken.</source>
+        <translation>按顺序检查，采用第一个为真的路由。</translation>
     </message>
     <message>
         <source>Checks a reply against a JSON schema, a regex and length limits. Valid replies go out of 'valid', others out of 'invalid'. With the conversation wired in and retries set, the LLM is asked again with the errors.</source>
@@ -1152,6 +1280,34 @@
     <message>
         <source>Chunk Tokens</source>
         <translation>分块令牌数</translation>
+    </message>
+    <message>
+        <source>Chunks added and removed, sources changed, table version.</source>
+        <translation>新增和删除的分块、变化的来源、表版本。</translation>
+    </message>
+    <message>
+        <source>Chunks found (empty when retrieval was skipped).</source>
+        <translation>找到的分块（跳过检索时为空）。</translation>
+    </message>
+    <message>
+        <source>Chunks found, best first, with a score.</source>
+        <translation>找到的分块，按相关度从高到低排列，带分数。</translation>
+    </message>
+    <message>
+        <source>Chunks found.</source>
+        <translation>找到的分块。</translation>
+    </message>
+    <message>
+        <source>Chunks from all rounds, fused.</source>
+        <translation>所有轮次找到的分块，已融合。</translation>
+    </message>
+    <message>
+        <source>Chunks with metadata.source.</source>
+        <translation>带有 metadata.source 的分块。</translation>
+    </message>
+    <message>
+        <source>Chunks with source, chunk number, start and page/heading.</source>
+        <translation>分块，带来源、分块序号、起始位置以及页码/标题。</translation>
     </message>
     <message>
         <source>Code</source>
@@ -1202,12 +1358,20 @@
         <translation>数据库</translation>
     </message>
     <message>
+        <source>Deepest heading level that starts a section.</source>
+        <translation>开始新章节的最深标题级别。</translation>
+    </message>
+    <message>
         <source>Default</source>
         <translation>默认</translation>
     </message>
     <message>
         <source>Default Route</source>
         <translation>默认路由</translation>
+    </message>
+    <message>
+        <source>Delete sources in the knowledge base that this ingest did not include.</source>
+        <translation>删除知识库中本次导入未包含的来源。</translation>
     </message>
     <message>
         <source>Describe Schema</source>
@@ -1218,12 +1382,28 @@
         <translation>描述</translation>
     </message>
     <message>
+        <source>Distance for a new knowledge base.</source>
+        <translation>新建知识库使用的距离度量。</translation>
+    </message>
+    <message>
         <source>Diversity</source>
         <translation>多样性</translation>
     </message>
     <message>
         <source>Documents</source>
         <translation>文档</translation>
+    </message>
+    <message>
+        <source>Documents of every file that loaded.</source>
+        <translation>所有成功加载的文件的文档。</translation>
+    </message>
+    <message>
+        <source>Documents to split (text works too).</source>
+        <translation>要切分的文档（也可以是文本）。</translation>
+    </message>
+    <message>
+        <source>Documents, best first.</source>
+        <translation>文档，按相关度从高到低排列。</translation>
     </message>
     <message>
         <source>Dotall</source>
@@ -1234,8 +1414,32 @@
         <translation>丢弃空段</translation>
     </message>
     <message>
+        <source>Drop chunks scoring below this (cosine similarity: 0.3 is loose, 0.6 strict).</source>
+        <translation>丢弃得分低于此值的分块（余弦相似度：0.3 较宽松，0.6 较严格）。</translation>
+    </message>
+    <message>
+        <source>Drop recalls scoring lower.</source>
+        <translation>丢弃得分更低的取回结果。</translation>
+    </message>
+    <message>
         <source>Each round drafts an answer from what was found so far and searches again with the question plus the draft, so later rounds find what the first search missed.</source>
         <translation>每一轮根据已找到的内容起草答案，再用问题加草稿重新检索，让后续轮次找到第一次检索遗漏的内容。</translation>
+    </message>
+    <message>
+        <source>Earlier conversation.</source>
+        <translation>之前的对话。</translation>
+    </message>
+    <message>
+        <source>Earlier turns followed by the new message.</source>
+        <translation>之前的轮次，后接新消息。</translation>
+    </message>
+    <message>
+        <source>Earlier turns of the conversation only.</source>
+        <translation>仅包含对话中之前的轮次。</translation>
+    </message>
+    <message>
+        <source>Earlier turns, oldest first.</source>
+        <translation>之前的轮次，最早的在前。</translation>
     </message>
     <message>
         <source>Embed</source>
@@ -1244,6 +1448,10 @@
     <message>
         <source>Embedding Model</source>
         <translation>嵌入模型</translation>
+    </message>
+    <message>
+        <source>Embedding model.</source>
+        <translation>嵌入模型。</translation>
     </message>
     <message>
         <source>Embeds a text (one vector) or documents (one vector each) with an embedding model.</source>
@@ -1258,8 +1466,16 @@
         <translation>编码</translation>
     </message>
     <message>
+        <source>Errors per item index (with on_error = 'keep going').</source>
+        <translation>按列表项序号记录的错误（on_error = 'keep going' 时）。</translation>
+    </message>
+    <message>
         <source>Evaluates a math expression safely: + - * / ** %, sqrt, log, sin, round, percent...</source>
         <translation>安全地计算数学表达式：+ - * / ** %、sqrt、log、sin、round、percent 等。</translation>
+    </message>
+    <message>
+        <source>Every thought, action and observation.</source>
+        <translation>每一次思考、行动和观察。</translation>
     </message>
     <message>
         <source>Examples</source>
@@ -1270,12 +1486,40 @@
         <translation>排除</translation>
     </message>
     <message>
+        <source>Extra instructions put in the system prompt.</source>
+        <translation>加入系统提示词的额外指令。</translation>
+    </message>
+    <message>
+        <source>Extra values the expressions may use.</source>
+        <translation>表达式可以使用的额外值。</translation>
+    </message>
+    <message>
+        <source>Fail the node on bad JSON. When off, output null and the reason on `error`.</source>
+        <translation>JSON 无效时让节点失败。关闭时输出 null，并在 `error` 上给出原因。</translation>
+    </message>
+    <message>
         <source>Fetch K</source>
         <translation>初筛数量</translation>
     </message>
     <message>
         <source>Few-shot Example Selector</source>
         <translation>少样本示例选择器</translation>
+    </message>
+    <message>
+        <source>Few-shot examples: user/assistant pairs, sent as written.</source>
+        <translation>少样本示例：用户/助手消息对，按原样发送。</translation>
+    </message>
+    <message>
+        <source>Fewest characters (0 = no limit).</source>
+        <translation>最少字符数（0 = 不限）。</translation>
+    </message>
+    <message>
+        <source>Field of each example compared with the query.</source>
+        <translation>每个示例中与查询比较的字段。</translation>
+    </message>
+    <message>
+        <source>Files skipped, with the reason: [{source, error}].</source>
+        <translation>被跳过的文件及原因：[{source, error}]。</translation>
     </message>
     <message>
         <source>Filter</source>
@@ -1294,6 +1538,10 @@
         <translation>适配上下文窗口</translation>
     </message>
     <message>
+        <source>Fixes sampling, where the model supports it.</source>
+        <translation>固定采样结果（需模型支持）。</translation>
+    </message>
+    <message>
         <source>Flow as Tool</source>
         <translation>流程作为工具</translation>
     </message>
@@ -1302,12 +1550,24 @@
         <translation>每隔几轮折叠</translation>
     </message>
     <message>
+        <source>Fold once this many older turns wait.</source>
+        <translation>较早的对话积累到这么多轮时折叠一次。</translation>
+    </message>
+    <message>
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>
     <message>
         <source>Folders</source>
         <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Folders files may be read from (relative to the flow file). Empty: the flow's folder and the folders the app allows. Paths are resolved, symlinks included, before the check.</source>
+        <translation>允许读取文件的文件夹（相对于流程文件）。为空：流程所在文件夹以及应用允许的文件夹。检查前会先解析路径（包括符号链接）。</translation>
+    </message>
+    <message>
+        <source>Folders the tool may read (relative to the flow's folder).</source>
+        <translation>工具可以读取的文件夹（相对于流程所在文件夹）。</translation>
     </message>
     <message>
         <source>Format</source>
@@ -1330,6 +1590,14 @@
         <translation>读取变量</translation>
     </message>
     <message>
+        <source>Glob patterns of files to leave out.</source>
+        <translation>要排除的文件的通配模式。</translation>
+    </message>
+    <message>
+        <source>Glob patterns of files to load, e.g. '**/*.md', '*.pdf'.</source>
+        <translation>要加载的文件的通配模式，例如 '**/*.md'、'*.pdf'。</translation>
+    </message>
+    <message>
         <source>Group</source>
         <translation>分组</translation>
     </message>
@@ -1344,6 +1612,74 @@
     <message>
         <source>Headers</source>
         <translation>请求头</translation>
+    </message>
+    <message>
+        <source>Headers sent with every request.</source>
+        <translation>每个请求都会发送的请求头。</translation>
+    </message>
+    <message>
+        <source>Headers whose value comes from a secret, e.g. Authorization.</source>
+        <translation>值来自密钥的请求头，例如 Authorization。</translation>
+    </message>
+    <message>
+        <source>History (if any) followed by the latest message.</source>
+        <translation>历史记录（如有），后接最新消息。</translation>
+    </message>
+    <message>
+        <source>History followed by the new message.</source>
+        <translation>历史记录，后接新消息。</translation>
+    </message>
+    <message>
+        <source>Hosts, host:port, IPs or CIDR ranges allowed although private.</source>
+        <translation>虽属内网但仍允许访问的主机、主机:端口、IP 或 CIDR 网段。</translation>
+    </message>
+    <message>
+        <source>How each query searches.</source>
+        <translation>每个查询的检索方式。</translation>
+    </message>
+    <message>
+        <source>How long to wait for another writer.</source>
+        <translation>等待其他写入者的时长。</translation>
+    </message>
+    <message>
+        <source>How many chunks to return.</source>
+        <translation>返回的分块数量。</translation>
+    </message>
+    <message>
+        <source>How many documents to keep.</source>
+        <translation>保留的文档数量。</translation>
+    </message>
+    <message>
+        <source>How many examples.</source>
+        <translation>示例数量。</translation>
+    </message>
+    <message>
+        <source>How many items</source>
+        <translation>项目数量</translation>
+    </message>
+    <message>
+        <source>How many parts</source>
+        <translation>段数</translation>
+    </message>
+    <message>
+        <source>How many rewordings to ask for.</source>
+        <translation>要求改写的数量。</translation>
+    </message>
+    <message>
+        <source>How the Studio and the CLI show the value.</source>
+        <translation>Studio 和命令行显示该值的方式。</translation>
+    </message>
+    <message>
+        <source>How the hypothetical answer searches.</source>
+        <translation>假设答案的检索方式。</translation>
+    </message>
+    <message>
+        <source>How the query searches.</source>
+        <translation>查询的检索方式。</translation>
+    </message>
+    <message>
+        <source>How to score.</source>
+        <translation>打分方式。</translation>
     </message>
     <message>
         <source>HyDE Retriever</source>
@@ -1378,20 +1714,48 @@
         <translation>输入与输出</translation>
     </message>
     <message>
+        <source>Insert earlier messages (the history input) before the user message.</source>
+        <translation>在用户消息之前插入之前的消息（history 输入）。</translation>
+    </message>
+    <message>
         <source>Instructions</source>
         <translation>指令</translation>
+    </message>
+    <message>
+        <source>Instructions for the summary.</source>
+        <translation>撰写摘要的指令。</translation>
+    </message>
+    <message>
+        <source>Instructions put first as the system message.</source>
+        <translation>作为系统消息放在最前面的指令。</translation>
     </message>
     <message>
         <source>Item Input</source>
         <translation>列表项输入</translation>
     </message>
     <message>
+        <source>Items run at the same time.</source>
+        <translation>同时运行的列表项数量。</translation>
+    </message>
+    <message>
         <source>Iterative Retriever</source>
         <translation>迭代检索器</translation>
     </message>
     <message>
+        <source>Its name when a supervisor uses it.</source>
+        <translation>主管智能体调用它时使用的名称。</translation>
+    </message>
+    <message>
         <source>JSON Parser</source>
         <translation>JSON 解析器</translation>
+    </message>
+    <message>
+        <source>JSON files: where the text is, e.g. 'articles[*].body'.</source>
+        <translation>JSON 文件：文本所在的位置，例如 'articles[*].body'。</translation>
+    </message>
+    <message>
+        <source>JSON schema of the arguments.</source>
+        <translation>参数的 JSON schema。</translation>
     </message>
     <message>
         <source>Join Text</source>
@@ -1438,12 +1802,28 @@
         <translation>类型</translation>
     </message>
     <message>
+        <source>Kinds of personal data to replace.</source>
+        <translation>要替换的个人数据类型。</translation>
+    </message>
+    <message>
         <source>Knowledge</source>
         <translation>知识库</translation>
     </message>
     <message>
         <source>Knowledge Base Search (tool)</source>
         <translation>知识库搜索（工具）</translation>
+    </message>
+    <message>
+        <source>Knowledge base name (letters, digits, '_', '-', '.').</source>
+        <translation>知识库名称（字母、数字、'_'、'-'、'.'）。</translation>
+    </message>
+    <message>
+        <source>Knowledge base name (overrides the setting).</source>
+        <translation>知识库名称（优先于设置中的值）。</translation>
+    </message>
+    <message>
+        <source>Knowledge base name.</source>
+        <translation>知识库名称。</translation>
     </message>
     <message>
         <source>LLM</source>
@@ -1454,8 +1834,40 @@
         <translation>大语言模型路由器</translation>
     </message>
     <message>
+        <source>Largest file read.</source>
+        <translation>可读取文件的最大大小。</translation>
+    </message>
+    <message>
+        <source>Largest printed output kept, in bytes.</source>
+        <translation>保留的打印输出的最大字节数。</translation>
+    </message>
+    <message>
+        <source>Largest response body.</source>
+        <translation>响应正文的最大大小。</translation>
+    </message>
+    <message>
+        <source>Latest turns always included.</source>
+        <translation>始终包含的最近轮数。</translation>
+    </message>
+    <message>
+        <source>Leave out empty or blank pieces.</source>
+        <translation>略过空的或只有空白的片段。</translation>
+    </message>
+    <message>
+        <source>Leave out empty parts.</source>
+        <translation>略过空段。</translation>
+    </message>
+    <message>
+        <source>Let the code use the network.</source>
+        <translation>允许代码访问网络。</translation>
+    </message>
+    <message>
         <source>List Parser</source>
         <translation>列表解析器</translation>
+    </message>
+    <message>
+        <source>List of matched strings</source>
+        <translation>匹配到的字符串列表</translation>
     </message>
     <message>
         <source>Llm Judge</source>
@@ -1472,6 +1884,34 @@
     <message>
         <source>Lock Timeout S</source>
         <translation>锁等待超时（秒）</translation>
+    </message>
+    <message>
+        <source>Longest chunk, in characters.</source>
+        <translation>分块的最大长度（字符数）。</translation>
+    </message>
+    <message>
+        <source>Longest passage text given to the agent.</source>
+        <translation>提供给智能体的段落文本的最大长度。</translation>
+    </message>
+    <message>
+        <source>Longest reply in tokens (empty: the model's limit).</source>
+        <translation>回复的最大令牌数（为空：模型自身的上限）。</translation>
+    </message>
+    <message>
+        <source>Longest single reply.</source>
+        <translation>单次回复的最大长度。</translation>
+    </message>
+    <message>
+        <source>Longest summary, in tokens.</source>
+        <translation>摘要的最大长度（令牌数）。</translation>
+    </message>
+    <message>
+        <source>Longest wait for the model to say something.</source>
+        <translation>等待模型响应的最长时间。</translation>
+    </message>
+    <message>
+        <source>Look into sub-folders.</source>
+        <translation>同时查找子文件夹。</translation>
     </message>
     <message>
         <source>Looks for prompt-injection attempts (instruction overrides, prompt extraction, fake role markers, jailbreak personas; English and Chinese). Clean text goes out of 'pass', suspicious text out of 'fail'; the branch not taken is skipped.</source>
@@ -1562,8 +2002,20 @@
         <translation>内存（MB）</translation>
     </message>
     <message>
+        <source>Memory limit.</source>
+        <translation>内存限制。</translation>
+    </message>
+    <message>
         <source>Merge</source>
         <translation>合并分支</translation>
+    </message>
+    <message>
+        <source>Merged results.</source>
+        <translation>合并后的结果。</translation>
+    </message>
+    <message>
+        <source>Metadata that must match, e.g. {"source": "manual.md"} or {"page": [1, 2]}.</source>
+        <translation>必须匹配的元数据，例如 {"source": "manual.md"} 或 {"page": [1, 2]}。</translation>
     </message>
     <message>
         <source>Method</source>
@@ -1572,6 +2024,10 @@
     <message>
         <source>Methods</source>
         <translation>允许的方法</translation>
+    </message>
+    <message>
+        <source>Methods the tool may use.</source>
+        <translation>工具可以使用的请求方法。</translation>
     </message>
     <message>
         <source>Metric</source>
@@ -1594,8 +2050,40 @@
         <translation>模型</translation>
     </message>
     <message>
+        <source>Model asked again on retries.</source>
+        <translation>重试时询问的模型。</translation>
+    </message>
+    <message>
+        <source>Model for a new knowledge base (an existing one keeps its own). 'local/all-minilm-l6-v2' (built in, offline, English), any fastembed model name when online (e.g. 'BAAI/bge-small-zh-v1.5' for Chinese), or 'litellm/&lt;provider model&gt;'.</source>
+        <translation>新建知识库使用的模型（已有知识库沿用自己的模型）。'local/all-minilm-l6-v2'（内置、离线、英文），联网时可用任意 fastembed 模型名称（中文可用 'BAAI/bge-small-zh-v1.5'），或 'litellm/&lt;提供商模型&gt;'。</translation>
+    </message>
+    <message>
+        <source>Model of the fallback.</source>
+        <translation>备用方案使用的模型。</translation>
+    </message>
+    <message>
+        <source>Model replies at most.</source>
+        <translation>模型回复的最多次数。</translation>
+    </message>
+    <message>
+        <source>Model that writes the summary.</source>
+        <translation>撰写摘要的模型。</translation>
+    </message>
+    <message>
+        <source>Model whose tokenizer counts ('estimate': ~4 characters, or 1 CJK character, per token).</source>
+        <translation>用其分词器计数的模型（'estimate'：约每 4 个字符或每 1 个中日韩字符算一个令牌）。</translation>
+    </message>
+    <message>
         <source>Models</source>
         <translation>模型</translation>
+    </message>
+    <message>
+        <source>Most characters (0 = no limit).</source>
+        <translation>最多字符数（0 = 不限）。</translation>
+    </message>
+    <message>
+        <source>Most turns recalled (0 = none).</source>
+        <translation>最多取回的轮数（0 = 不取回）。</translation>
     </message>
     <message>
         <source>Multi-Query Retriever</source>
@@ -1618,6 +2106,14 @@
         <translation>名称</translation>
     </message>
     <message>
+        <source>New plans after a failed step.</source>
+        <translation>某一步失败后重新规划的次数。</translation>
+    </message>
+    <message>
+        <source>Nucleus sampling.</source>
+        <translation>核采样。</translation>
+    </message>
+    <message>
         <source>Numbers the documents [1], [2]... with their source (file, heading, page), stops (or shortens the last one) at the token budget, and lists the citations.</source>
         <translation>为文档编号 [1]、[2]……并注明来源（文件、标题、页码），达到令牌预算时停止（或截短最后一篇），并列出引用。</translation>
     </message>
@@ -1630,12 +2126,32 @@
         <translation>把一个已保存的流程作为工具提供给智能体：流程声明的输入就是工具的参数。</translation>
     </message>
     <message>
+        <source>Older turns recalled at most.</source>
+        <translation>最多取回的较早轮数。</translation>
+    </message>
+    <message>
         <source>On Error</source>
         <translation>出错时</translation>
     </message>
     <message>
         <source>One chunk per section (heading path kept as 'heading'), long sections cut by size.</source>
         <translation>每个章节一个分块（标题路径保存在“heading”中），过长的章节按大小再切分。</translation>
+    </message>
+    <message>
+        <source>One entry; fields: n, label, text, source.</source>
+        <translation>一个条目；字段：n、label、text、source。</translation>
+    </message>
+    <message>
+        <source>One example; fields are the example's keys.</source>
+        <translation>一个示例；字段即示例的键。</translation>
+    </message>
+    <message>
+        <source>One result per item, in order.</source>
+        <translation>每个列表项一个结果，按顺序排列。</translation>
+    </message>
+    <message>
+        <source>Optional JSON schema the value must match (required keys, types).</source>
+        <translation>可选：值必须符合的 JSON schema（必需的键、类型）。</translation>
     </message>
     <message>
         <source>Output</source>
@@ -1654,6 +2170,10 @@
         <translation>重叠令牌数</translation>
     </message>
     <message>
+        <source>Overlap when a section is cut.</source>
+        <translation>章节被切开时的重叠长度。</translation>
+    </message>
+    <message>
         <source>PII Redaction</source>
         <translation>个人信息脱敏</translation>
     </message>
@@ -1664,6 +2184,10 @@
     <message>
         <source>Parsers</source>
         <translation>解析器</translation>
+    </message>
+    <message>
+        <source>Passages returned.</source>
+        <translation>返回的段落数量。</translation>
     </message>
     <message>
         <source>Path</source>
@@ -1706,12 +2230,32 @@
         <translation>提示词</translation>
     </message>
     <message>
+        <source>Put before the list of routes.</source>
+        <translation>放在路由列表之前的说明。</translation>
+    </message>
+    <message>
+        <source>Put between the pieces. \n is a new line, \t a tab.</source>
+        <translation>放在各段之间的内容。\n 表示换行，\t 表示制表符。</translation>
+    </message>
+    <message>
+        <source>Put every match on `matches`.</source>
+        <translation>把所有匹配放到 `matches` 上。</translation>
+    </message>
+    <message>
         <source>Python Code</source>
         <translation>Python 代码</translation>
     </message>
     <message>
+        <source>Python code; arguments are variables (and `inputs`); set `result`.</source>
+        <translation>Python 代码；参数以变量（以及 `inputs`）提供；请给 `result` 赋值。</translation>
+    </message>
+    <message>
         <source>RAG-Fusion Retriever</source>
         <translation>RAG-Fusion 检索器</translation>
+    </message>
+    <message>
+        <source>RRF constant: score = Σ 1/(rrf_k + rank).</source>
+        <translation>RRF 常数：得分 = Σ 1/(rrf_k + 排名)。</translation>
     </message>
     <message>
         <source>ReAct Agent</source>
@@ -1720,6 +2264,10 @@
     <message>
         <source>Read File</source>
         <translation>读取文件</translation>
+    </message>
+    <message>
+        <source>Read only after this value is ready.</source>
+        <translation>等这个值就绪后才读取。</translation>
     </message>
     <message>
         <source>Reads JSON from model output: strips ```json fences and surrounding prose, fixes trailing commas, single quotes, True/False/None and unquoted keys. Optionally checks a JSON schema.</source>
@@ -1766,6 +2314,14 @@
         <translation>递归分块器</translation>
     </message>
     <message>
+        <source>Refuse to run without a message.</source>
+        <translation>没有消息时拒绝运行。</translation>
+    </message>
+    <message>
+        <source>Refuse to run without a value.</source>
+        <translation>没有值时拒绝运行。</translation>
+    </message>
+    <message>
         <source>Regex</source>
         <translation>正则表达式</translation>
     </message>
@@ -1810,8 +2366,16 @@
         <translation>响应格式</translation>
     </message>
     <message>
+        <source>Results taken from each search.</source>
+        <translation>每种检索取用的结果数。</translation>
+    </message>
+    <message>
         <source>Retries</source>
         <translation>重试次数</translation>
+    </message>
+    <message>
+        <source>Retries on rate limits, server errors and timeouts.</source>
+        <translation>遇到限流、服务器错误和超时时的重试次数。</translation>
     </message>
     <message>
         <source>Retrieval</source>
@@ -1826,12 +2390,20 @@
         <translation>轮数</translation>
     </message>
     <message>
+        <source>Route names and what belongs on each.</source>
+        <translation>路由名称以及各路由应处理的内容。</translation>
+    </message>
+    <message>
         <source>Router</source>
         <translation>路由器</translation>
     </message>
     <message>
         <source>Routes</source>
         <translation>路由</translation>
+    </message>
+    <message>
+        <source>Rows returned at most.</source>
+        <translation>最多返回的行数。</translation>
     </message>
     <message>
         <source>Rrf K</source>
@@ -1866,12 +2438,28 @@
         <translation>Schema</translation>
     </message>
     <message>
+        <source>Schema the JSON reply must match.</source>
+        <translation>JSON 回复必须符合的 schema。</translation>
+    </message>
+    <message>
+        <source>Score at which text fails (signals add up).</source>
+        <translation>判定文本不通过的分数（各项信号累加）。</translation>
+    </message>
+    <message>
+        <source>Score, signals found and the verdict.</source>
+        <translation>分数、发现的信号和判定结果。</translation>
+    </message>
+    <message>
         <source>Scores each document against the query and keeps the best. 'cross-encoder' uses a fastembed cross-encoder (downloaded on first use, needs network). The offline fallback scores 0.8 x cosine similarity of the query and document embeddings (the built-in embedding model) + 0.2 x the share of query words found in the document. 'auto' uses the cross-encoder when its files are already downloaded, else the fallback.</source>
         <translation>为每篇文档相对查询打分并保留最好的几篇。“cross-encoder”使用 fastembed 交叉编码器（首次使用时下载，需要联网）。离线备用方案的得分为 0.8 × 查询与文档向量（内置嵌入模型）的余弦相似度 + 0.2 × 查询词在文档中出现的比例。“auto”在交叉编码器文件已下载时使用它，否则使用备用方案。</translation>
     </message>
     <message>
         <source>Search</source>
         <translation>搜索方式</translation>
+    </message>
+    <message>
+        <source>Search rounds (1 = plain retrieval).</source>
+        <translation>检索轮数（1 = 普通检索）。</translation>
     </message>
     <message>
         <source>Secret Headers</source>
@@ -1898,8 +2486,24 @@
         <translation>分隔符列表</translation>
     </message>
     <message>
+        <source>Separators tried in order (empty: paragraphs, lines, 。！？, '. ', spaces).</source>
+        <translation>按顺序尝试的分隔符（为空：段落、行、。！？、'. '、空格）。</translation>
+    </message>
+    <message>
+        <source>Server URL for LM Studio, a llama.cpp server or a proxy, e.g. http://localhost:1234/v1.</source>
+        <translation>LM Studio、llama.cpp 服务器或代理的地址，例如 http://localhost:1234/v1。</translation>
+    </message>
+    <message>
+        <source>Server URL for OpenAI-compatible servers.</source>
+        <translation>兼容 OpenAI 接口的服务器地址。</translation>
+    </message>
+    <message>
         <source>Session Id</source>
         <translation>会话 ID</translation>
+    </message>
+    <message>
+        <source>Session to use when the host does not give one (studio chat --session).</source>
+        <translation>宿主未指定会话时使用的会话（studio chat --session）。</translation>
     </message>
     <message>
         <source>Set Variable</source>
@@ -1908,6 +2512,10 @@
     <message>
         <source>Shortens a text and drops the oldest turns of a chat history so both fit the model's context window, leaving room for the reply.</source>
         <translation>缩短文本并丢弃聊天历史中最早的几轮，使两者都能放进模型的上下文窗口，并为回复留出空间。</translation>
+    </message>
+    <message>
+        <source>Shown to whoever runs the flow.</source>
+        <translation>向运行流程的人显示的说明。</translation>
     </message>
     <message>
         <source>Skip Empty</source>
@@ -1922,8 +2530,20 @@
         <translation>按分隔符（或正则表达式）拆分文本。分隔符为空时按任意空白拆分。设置了最大段数时，最后一段保留剩余的全部文本。</translation>
     </message>
     <message>
+        <source>Steps in one plan at most.</source>
+        <translation>一个计划最多包含的步骤数。</translation>
+    </message>
+    <message>
         <source>Stop</source>
         <translation>停止词</translation>
+    </message>
+    <message>
+        <source>Stop at the first failing item, or record it.</source>
+        <translation>遇到第一个失败项时停止，或记录下来继续。</translation>
+    </message>
+    <message>
+        <source>Stop the reply at any of these texts.</source>
+        <translation>回复中出现其中任一文本时停止。</translation>
     </message>
     <message>
         <source>Stores its input in a flow variable (declared in the flow's variables) and passes it on.</source>
@@ -1962,6 +2582,26 @@
         <translation>系统消息</translation>
     </message>
     <message>
+        <source>System message template (left out of the messages when empty).</source>
+        <translation>系统消息模板（为空时不加入消息）。</translation>
+    </message>
+    <message>
+        <source>Take examples from this knowledge base instead.</source>
+        <translation>改为从这个知识库中取示例。</translation>
+    </message>
+    <message>
+        <source>Taken when no expression is true (empty: take nothing).</source>
+        <translation>所有表达式都不成立时使用（为空：不走任何路由）。</translation>
+    </message>
+    <message>
+        <source>Taken when the reply names no route.</source>
+        <translation>回复中没有指明路由时使用。</translation>
+    </message>
+    <message>
+        <source>Tell agents the tables and columns.</source>
+        <translation>告诉智能体有哪些表和列。</translation>
+    </message>
+    <message>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
@@ -1978,20 +2618,420 @@
         <translation>文本输入</translation>
     </message>
     <message>
+        <source>Text containing JSON</source>
+        <translation>包含 JSON 的文本</translation>
+    </message>
+    <message>
+        <source>Text containing a list</source>
+        <translation>包含列表的文本</translation>
+    </message>
+    <message>
+        <source>Text encoding of the files.</source>
+        <translation>文件的文本编码。</translation>
+    </message>
+    <message>
+        <source>Text that may contain personal data.</source>
+        <translation>可能包含个人数据的文本。</translation>
+    </message>
+    <message>
+        <source>Text to search</source>
+        <translation>要搜索的文本</translation>
+    </message>
+    <message>
+        <source>Text to split</source>
+        <translation>要拆分的文本</translation>
+    </message>
+    <message>
+        <source>Text with {name} placeholders; each one becomes an input.</source>
+        <translation>带 {name} 占位符的文本；每个占位符都会成为一个输入。</translation>
+    </message>
+    <message>
+        <source>Text, a list of texts, or documents.</source>
+        <translation>文本、文本列表或文档。</translation>
+    </message>
+    <message>
+        <source>Text, a message list, documents or any JSON value.</source>
+        <translation>文本、消息列表、文档或任意 JSON 值。</translation>
+    </message>
+    <message>
+        <source>Texts to join (connect several)</source>
+        <translation>要拼接的文本（可连接多个）</translation>
+    </message>
+    <message>
+        <source>The API key's secret name.</source>
+        <translation>API 密钥对应的密钥名称。</translation>
+    </message>
+    <message>
+        <source>The JSON schema the reply must match (json_schema format).</source>
+        <translation>回复必须符合的 JSON schema（json_schema 格式）。</translation>
+    </message>
+    <message>
+        <source>The LLM for the helper step.</source>
+        <translation>辅助步骤使用的大语言模型。</translation>
+    </message>
+    <message>
         <source>The LLM writes a short hypothetical answer; its embedding (closer to real answers than the question's) finds the chunks. The question's own results are fused in.</source>
         <translation>由大语言模型写一个简短的假设答案，用它的向量（比问题本身更接近真实答案）查找分块，并融合问题本身的检索结果。</translation>
+    </message>
+    <message>
+        <source>The LLM's hypothetical answer.</source>
+        <translation>大语言模型写出的假设答案。</translation>
+    </message>
+    <message>
+        <source>The SQLite file (relative to the flow's folder).</source>
+        <translation>SQLite 文件（相对于流程所在文件夹）。</translation>
+    </message>
+    <message>
+        <source>The assistant's reply.</source>
+        <translation>助手的回复。</translation>
+    </message>
+    <message>
+        <source>The best documents, best first.</source>
+        <translation>最好的文档，按相关度从高到低排列。</translation>
+    </message>
+    <message>
+        <source>The chat messages</source>
+        <translation>聊天消息</translation>
+    </message>
+    <message>
+        <source>The chosen examples formatted with the template.</source>
+        <translation>按模板格式化后的所选示例。</translation>
+    </message>
+    <message>
+        <source>The chosen examples, most similar first.</source>
+        <translation>选出的示例，最相似的在前。</translation>
+    </message>
+    <message>
+        <source>The citations as lines '[n] file, heading, page'.</source>
+        <translation>引用列表，每行形如 '[n] 文件, 标题, 页码'。</translation>
+    </message>
+    <message>
+        <source>The classifying model.</source>
+        <translation>负责分类的模型。</translation>
+    </message>
+    <message>
+        <source>The conversation that produced it (for retries).</source>
+        <translation>产生该回复的对话（用于重试）。</translation>
+    </message>
+    <message>
+        <source>The conversation to answer (text becomes one user message).</source>
+        <translation>要回答的对话（文本会成为一条用户消息）。</translation>
+    </message>
+    <message>
+        <source>The conversation without its oldest turns.</source>
+        <translation>去掉最早轮次后的对话。</translation>
+    </message>
+    <message>
+        <source>The file (overrides the setting).</source>
+        <translation>文件（优先于设置中的值）。</translation>
+    </message>
+    <message>
+        <source>The file to load (relative to the flow file).</source>
+        <translation>要加载的文件（相对于流程文件）。</translation>
+    </message>
+    <message>
+        <source>The file's text with source metadata.</source>
+        <translation>文件的文本及来源元数据。</translation>
+    </message>
+    <message>
+        <source>The filled-in prompt</source>
+        <translation>填好的提示词</translation>
+    </message>
+    <message>
+        <source>The filled-in text</source>
+        <translation>填好的文本</translation>
+    </message>
+    <message>
+        <source>The final answer.</source>
+        <translation>最终答案。</translation>
+    </message>
+    <message>
+        <source>The first match, or empty</source>
+        <translation>第一个匹配，没有则为空</translation>
+    </message>
+    <message>
+        <source>The flow input each item goes to.</source>
+        <translation>每个列表项送入的流程输入。</translation>
+    </message>
+    <message>
+        <source>The flow output to collect (empty: all outputs as an object).</source>
+        <translation>要收集的流程输出（为空：以对象形式收集全部输出）。</translation>
+    </message>
+    <message>
+        <source>The flow variable to read.</source>
+        <translation>要读取的流程变量。</translation>
+    </message>
+    <message>
+        <source>The flow variable to set.</source>
+        <translation>要设置的流程变量。</translation>
+    </message>
+    <message>
+        <source>The flow's declared inputs.</source>
+        <translation>该流程声明的输入。</translation>
+    </message>
+    <message>
+        <source>The flow's declared outputs.</source>
+        <translation>该流程声明的输出。</translation>
+    </message>
+    <message>
+        <source>The folder (overrides the setting).</source>
+        <translation>文件夹（优先于设置中的值）。</translation>
+    </message>
+    <message>
+        <source>The folder (relative to the flow file).</source>
+        <translation>文件夹（相对于流程文件）。</translation>
+    </message>
+    <message>
+        <source>The input, when no other route is taken.</source>
+        <translation>没有走其他路由时的输入。</translation>
+    </message>
+    <message>
+        <source>The items, as a list of strings</source>
+        <translation>各项内容，字符串列表</translation>
+    </message>
+    <message>
+        <source>The joined text</source>
+        <translation>拼接后的文本</translation>
+    </message>
+    <message>
+        <source>The judge model.</source>
+        <translation>负责判定的模型。</translation>
+    </message>
+    <message>
+        <source>The knowledge base name, to wire into a retriever.</source>
+        <translation>知识库名称，可连到检索器。</translation>
+    </message>
+    <message>
+        <source>The last draft answer.</source>
+        <translation>最后一版答案草稿。</translation>
+    </message>
+    <message>
+        <source>The last reply, when it still fails.</source>
+        <translation>仍未通过时的最后一次回复。</translation>
+    </message>
+    <message>
+        <source>The list to go over.</source>
+        <translation>要逐项处理的列表。</translation>
+    </message>
+    <message>
+        <source>The merged value.</source>
+        <translation>合并后的值。</translation>
+    </message>
+    <message>
+        <source>The model that thinks.</source>
+        <translation>负责思考的模型。</translation>
+    </message>
+    <message>
+        <source>The model whose tokenizer counts (the same model string as the LLM node's).</source>
+        <translation>用其分词器计数的模型（与大语言模型节点中的模型名称相同）。</translation>
+    </message>
+    <message>
+        <source>The model's reply.</source>
+        <translation>模型的回复。</translation>
+    </message>
+    <message>
+        <source>The name of the route taken.</source>
+        <translation>所走路由的名称。</translation>
+    </message>
+    <message>
+        <source>The name of this result in the flow's outputs.</source>
+        <translation>此结果在流程输出中的名称。</translation>
+    </message>
+    <message>
+        <source>The name used on the command line and by parent flows.</source>
+        <translation>在命令行和上级流程中使用的名称。</translation>
+    </message>
+    <message>
+        <source>The new input.</source>
+        <translation>新的输入。</translation>
+    </message>
+    <message>
+        <source>The number of tokens.</source>
+        <translation>令牌数量。</translation>
+    </message>
+    <message>
+        <source>The numbered context block.</source>
+        <translation>带编号的上下文内容块。</translation>
+    </message>
+    <message>
+        <source>The output returned (empty: the only one, or all as an object).</source>
+        <translation>返回的输出（为空：唯一的输出，或以对象形式返回全部输出）。</translation>
+    </message>
+    <message>
+        <source>The parsed value (null when parsing failed and not strict)</source>
+        <translation>解析出的值（解析失败且非严格模式时为 null）</translation>
+    </message>
+    <message>
+        <source>The parts, as a list of strings</source>
+        <translation>拆分出的各段，字符串列表</translation>
+    </message>
+    <message>
+        <source>The preset the template started from (picking one replaces the template).</source>
+        <translation>模板所基于的预设（选择预设会替换模板）。</translation>
+    </message>
+    <message>
+        <source>The prompt. {{ name }} inserts the input called name.</source>
+        <translation>提示词。{{ name }} 会插入名为 name 的输入。</translation>
+    </message>
+    <message>
+        <source>The queries searched.</source>
+        <translation>检索用到的查询。</translation>
+    </message>
+    <message>
+        <source>The question or goal (leave unwired to use it only as a tool).</source>
+        <translation>问题或目标（不连线时仅作为工具使用）。</translation>
+    </message>
+    <message>
+        <source>The question.</source>
+        <translation>问题。</translation>
+    </message>
+    <message>
+        <source>The relevant older turns, oldest first.</source>
+        <translation>相关的较早轮次，最早的在前。</translation>
+    </message>
+    <message>
+        <source>The reply must be JSON (implied by a schema).</source>
+        <translation>回复必须是 JSON（设置了 schema 时自动要求）。</translation>
+    </message>
+    <message>
+        <source>The reply parsed as JSON (JSON response formats only).</source>
+        <translation>解析为 JSON 的回复（仅限 JSON 响应格式）。</translation>
+    </message>
+    <message>
+        <source>The reply parsed as JSON, when it passes and JSON was required.</source>
+        <translation>通过检查且要求 JSON 时，解析为 JSON 的回复。</translation>
+    </message>
+    <message>
+        <source>The reply to check.</source>
+        <translation>要检查的回复。</translation>
+    </message>
+    <message>
+        <source>The reply, passed on once it is saved.</source>
+        <translation>回复，保存后原样传出。</translation>
+    </message>
+    <message>
+        <source>The reply, when it passes.</source>
+        <translation>通过检查时的回复。</translation>
+    </message>
+    <message>
+        <source>The result of running on `arguments` (only when given).</source>
+        <translation>用 `arguments` 运行的结果（仅在提供参数时）。</translation>
+    </message>
+    <message>
+        <source>The running summary (empty until there is one).</source>
+        <translation>持续更新的摘要（生成前为空）。</translation>
+    </message>
+    <message>
+        <source>The same value, for display.</source>
+        <translation>同一个值，用于显示。</translation>
+    </message>
+    <message>
+        <source>The same value, so that later steps can wait for it.</source>
+        <translation>同一个值，供后续步骤等待。</translation>
+    </message>
+    <message>
+        <source>The saved flow (relative to this flow's folder).</source>
+        <translation>已保存的流程（相对于本流程所在文件夹）。</translation>
+    </message>
+    <message>
+        <source>The secret holding the API key (default: the provider's, e.g. OPENAI_API_KEY).</source>
+        <translation>保存 API 密钥的密钥名称（默认：提供商的密钥，例如 OPENAI_API_KEY）。</translation>
+    </message>
+    <message>
+        <source>The separator is a regular expression.</source>
+        <translation>分隔符是正则表达式。</translation>
+    </message>
+    <message>
+        <source>The text to classify (passed on unchanged).</source>
+        <translation>要分类的文本（原样传出）。</translation>
+    </message>
+    <message>
+        <source>The text with personal data replaced.</source>
+        <translation>已替换个人数据的文本。</translation>
+    </message>
+    <message>
+        <source>The text, cut to fit.</source>
+        <translation>截短到合适长度的文本。</translation>
+    </message>
+    <message>
+        <source>The text, when it looks clean.</source>
+        <translation>看起来正常时的文本。</translation>
+    </message>
+    <message>
+        <source>The text, when it looks like an injection.</source>
+        <translation>看起来像注入时的文本。</translation>
+    </message>
+    <message>
+        <source>The tool's name as agents see it.</source>
+        <translation>智能体看到的工具名称。</translation>
+    </message>
+    <message>
+        <source>The tool, for an agent.</source>
+        <translation>供智能体使用的工具。</translation>
+    </message>
+    <message>
+        <source>The untrusted text (user message, web page, document).</source>
+        <translation>不可信的文本（用户消息、网页、文档）。</translation>
+    </message>
+    <message>
+        <source>The user's latest message.</source>
+        <translation>用户的最新消息。</translation>
     </message>
     <message>
         <source>The user's message in a chat; `messages` holds the history plus this message.</source>
         <translation>聊天中用户发送的消息；`messages` 包含历史记录和这条消息。</translation>
     </message>
     <message>
+        <source>The user's message.</source>
+        <translation>用户的消息。</translation>
+    </message>
+    <message>
+        <source>The user's new message.</source>
+        <translation>用户的新消息。</translation>
+    </message>
+    <message>
+        <source>The user's question.</source>
+        <translation>用户的问题。</translation>
+    </message>
+    <message>
+        <source>The value given for this input.</source>
+        <translation>为此输入提供的值。</translation>
+    </message>
+    <message>
+        <source>The value to return.</source>
+        <translation>要返回的值。</translation>
+    </message>
+    <message>
+        <source>The value to store.</source>
+        <translation>要保存的值。</translation>
+    </message>
+    <message>
+        <source>The variable's current value.</source>
+        <translation>变量的当前值。</translation>
+    </message>
+    <message>
+        <source>This agent as a tool, for a supervisor.</source>
+        <translation>把此智能体作为工具，供主管智能体使用。</translation>
+    </message>
+    <message>
         <source>Threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
+        <source>Time limit for one query.</source>
+        <translation>单次查询的时间限制。</translation>
+    </message>
+    <message>
+        <source>Time limit for the whole request.</source>
+        <translation>整个请求的时间限制。</translation>
+    </message>
+    <message>
         <source>Timeout S</source>
         <translation>超时（秒）</translation>
+    </message>
+    <message>
+        <source>Times to ask the LLM again with the errors.</source>
+        <translation>带着错误信息再次询问大语言模型的次数。</translation>
     </message>
     <message>
         <source>Token Budget</source>
@@ -2006,12 +3046,52 @@
         <translation>按令牌分块器</translation>
     </message>
     <message>
+        <source>Token budget for text and history together (empty: the model's context window minus the reserve).</source>
+        <translation>文本和历史合计的令牌预算（为空：模型上下文窗口减去预留部分）。</translation>
+    </message>
+    <message>
+        <source>Token budget for the history (0 = no budget).</source>
+        <translation>历史记录的令牌预算（0 = 不限）。</translation>
+    </message>
+    <message>
+        <source>Token budget of the whole block.</source>
+        <translation>整个内容块的令牌预算。</translation>
+    </message>
+    <message>
+        <source>Tokens left free for the instructions and the reply.</source>
+        <translation>为指令和回复预留的令牌数。</translation>
+    </message>
+    <message>
+        <source>Tokens per chunk.</source>
+        <translation>每个分块的令牌数。</translation>
+    </message>
+    <message>
+        <source>Tokens shared by neighbouring chunks.</source>
+        <translation>相邻分块之间重叠的令牌数。</translation>
+    </message>
+    <message>
+        <source>Tokens the text and the history take now.</source>
+        <translation>文本和历史当前占用的令牌数。</translation>
+    </message>
+    <message>
+        <source>Tokens, cost and why the reply ended.</source>
+        <translation>令牌数、费用以及回复结束的原因。</translation>
+    </message>
+    <message>
+        <source>Tool calls at most.</source>
+        <translation>工具调用的最多次数。</translation>
+    </message>
+    <message>
         <source>Tool-Calling Agent</source>
         <translation>工具调用智能体</translation>
     </message>
     <message>
         <source>Tools</source>
         <translation>工具</translation>
+    </message>
+    <message>
+        <source>Tools (or other agents) it may use.</source>
+        <translation>它可以使用的工具（或其他智能体）。</translation>
     </message>
     <message>
         <source>Top N</source>
@@ -2034,12 +3114,44 @@
         <translation>主题</translation>
     </message>
     <message>
+        <source>Total cost at most in USD (0 = no limit).</source>
+        <translation>总费用上限，单位美元（0 = 不限）。</translation>
+    </message>
+    <message>
+        <source>Total tokens at most (0 = no limit).</source>
+        <translation>令牌总数上限（0 = 不限）。</translation>
+    </message>
+    <message>
+        <source>Trim spaces and new lines around each part.</source>
+        <translation>去掉每段首尾的空格和换行。</translation>
+    </message>
+    <message>
+        <source>Turns kept word for word.</source>
+        <translation>逐字保留的轮数。</translation>
+    </message>
+    <message>
         <source>Url</source>
         <translation>URL</translation>
     </message>
     <message>
+        <source>Used when the run does not give a message.</source>
+        <translation>运行时未提供消息时使用。</translation>
+    </message>
+    <message>
+        <source>Used when the run does not give a value.</source>
+        <translation>运行时未提供值时使用。</translation>
+    </message>
+    <message>
         <source>User</source>
         <translation>用户消息</translation>
+    </message>
+    <message>
+        <source>User message template.</source>
+        <translation>用户消息模板。</translation>
+    </message>
+    <message>
+        <source>Values given to every run (an object of input names).</source>
+        <translation>每次运行都提供的值（以输入名称为键的对象）。</translation>
     </message>
     <message>
         <source>Variables</source>
@@ -2062,12 +3174,96 @@
         <translation>向量权重</translation>
     </message>
     <message>
+        <source>Wall-clock time limit.</source>
+        <translation>实际运行时间限制。</translation>
+    </message>
+    <message>
+        <source>Weight of the vector ranking against the full-text ranking (1 = equal). Empty: 1, but 0 for Chinese queries when the model is the built-in English-only one.</source>
+        <translation>向量排名相对全文排名的权重（1 = 相同）。为空：取 1；但使用内置的纯英文模型时，中文查询取 0。</translation>
+    </message>
+    <message>
+        <source>What is routed (passed on unchanged).</source>
+        <translation>被路由的内容（原样传出）。</translation>
+    </message>
+    <message>
+        <source>What it is good at (for a supervisor).</source>
+        <translation>它擅长做什么（供主管智能体参考）。</translation>
+    </message>
+    <message>
+        <source>What the knowledge base covers.</source>
+        <translation>知识库涵盖的内容。</translation>
+    </message>
+    <message>
+        <source>What the tool does, for the model.</source>
+        <translation>向模型说明工具的用途。</translation>
+    </message>
+    <message>
+        <source>What this result is.</source>
+        <translation>此结果的含义。</translation>
+    </message>
+    <message>
+        <source>What to do when the reply is unclear.</source>
+        <translation>回复不明确时的处理方式。</translation>
+    </message>
+    <message>
+        <source>What to look for.</source>
+        <translation>要查找的内容。</translation>
+    </message>
+    <message>
+        <source>What to pass on.</source>
+        <translation>要传出的内容。</translation>
+    </message>
+    <message>
+        <source>What was replaced: type and position (never the value).</source>
+        <translation>被替换的内容：类型和位置（绝不包含原值）。</translation>
+    </message>
+    <message>
+        <source>What was wrong (empty when valid).</source>
+        <translation>问题所在（合格时为空）。</translation>
+    </message>
+    <message>
+        <source>What was wrong, or empty</source>
+        <translation>问题所在，没有问题时为空</translation>
+    </message>
+    <message>
+        <source>Where to split. \n is a new line, \t a tab; empty = any whitespace.</source>
+        <translation>拆分位置。\n 表示换行，\t 表示制表符；为空 = 任意空白。</translation>
+    </message>
+    <message>
+        <source>Whether the knowledge base was searched.</source>
+        <translation>是否检索了知识库。</translation>
+    </message>
+    <message>
+        <source>Which conversations to share; empty = this flow's own.</source>
+        <translation>与哪些对话共享记忆；为空 = 仅本流程自己的对话。</translation>
+    </message>
+    <message>
+        <source>Which part of the text to keep: its start, its end, or start and end with the middle cut out.</source>
+        <translation>保留文本的哪一部分：开头、结尾，或保留开头和结尾、删去中间。</translation>
+    </message>
+    <message>
         <source>Windows of `chunk_tokens` tokens counted with the embedding model's tokenizer (all-MiniLM-L6-v2 reads at most 256).</source>
         <translation>按嵌入模型的分词器计数，切成每块 `chunk_tokens` 个令牌的窗口（all-MiniLM-L6-v2 最多读取 256 个）。</translation>
     </message>
     <message>
+        <source>Wire every branch here.</source>
+        <translation>把每个分支都连到这里。</translation>
+    </message>
+    <message>
         <source>Writes a prompt from a Jinja2 template. Each {{ variable }} becomes an input; {% for %} and {% if %} work too. A missing value is an error, not an empty string.</source>
         <translation>用 Jinja2 模板生成提示词。每个 {{ variable }} 都会成为一个输入；也支持 {% for %} 和 {% if %}。缺少的值会报错，而不是当作空字符串。</translation>
+    </message>
+    <message>
+        <source>[{n, source, heading?, page?, label}] in order.</source>
+        <translation>按顺序排列的 [{n, source, heading?, page?, label}]。</translation>
+    </message>
+    <message>
+        <source>^ and $ match at every line.</source>
+        <translation>^ 和 $ 在每一行都匹配。</translation>
+    </message>
+    <message>
+        <source>fastembed cross-encoder model name.</source>
+        <translation>fastembed 交叉编码器模型名称。</translation>
     </message>
 </context>
 </TS>

@@ -467,7 +467,9 @@ class MainWindow(RunMixin, QMainWindow):
                 return None
         needle = text.strip().lower()
         for node_id, item in tab.scene.nodes.items():
-            haystack = f"{item.title} {tab.doc.node(node_id).type} {node_id}".lower()
+            node_class = tab.doc.node_class(node_id)
+            english = node_class.title if node_class is not None else ""  # the shown title may be translated
+            haystack = f"{item.title} {english} {tab.doc.node(node_id).type} {node_id}".lower()
             if needle and needle in haystack:
                 tab.scene.select_nodes([node_id])
                 tab.view.centerOn(item)

@@ -101,6 +101,7 @@ def test_node_catalogue_shows_in_chinese(make_window, qtbot):
         qtbot.waitUntil(lambda: "temperature" in window.inspector.editors)
         label = window.inspector.form.labelForField(window.inspector.editors["temperature"])
         assert isinstance(label, QLabel) and label.text() == "温度"
+        assert label.toolTip() == "设为 0 时每次给出相同的答案；越高变化越大。"
         assert "大语言模型" in window.inspector.heading.text()
         # Quick-add finds a node by its Chinese or its English name and shows the Chinese one.
         dialog = QuickAdd(window.registry, parent=window)
