@@ -916,6 +916,14 @@
         <translation>暂无</translation>
     </message>
     <message>
+        <source>Change…</source>
+        <translation>更改…</translation>
+    </message>
+    <message>
+        <source>Choose another folder of .gguf models</source>
+        <translation>选择另一个存放 .gguf 模型的文件夹</translation>
+    </message>
+    <message>
         <source>Local models found</source>
         <translation>已找到的本地模型</translation>
     </message>

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -104,26 +105,50 @@ class SettingsDialog(QDialog):
             self.keys[name], self.test_buttons[name], self.test_results[name] = edit, test, result
         return page
 
+    def _choose_models_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Local model folder"),
+                                                  self.models_folder.text())
+        if folder:
+            self.set_models_folder(folder)
+
+    def set_models_folder(self, folder: str) -> None:
+        """Use another folder of .gguf models (kept in the preferences the runtime reads too)."""
+        from studio.runtime.llm import list_local_models, models_folder
+        from studio.runtime.preferences import set_preference
+
+        set_preference("models_folder", folder)
+        self.models_folder.setText(str(models_folder()))
+        self.local_models = list_local_models()
+        self.models_found.setText(", ".join(self.local_models) or self.tr("none yet"))
+        for model in self.local_models:
+            if self.default_model.findText(model) < 0:
+                self.default_model.addItem(model)
+
     def _models_page(self) -> QWidget:
         from studio.gui.fields import known_models
         from studio.runtime.llm import list_local_models, models_folder
 
         page = QWidget(self)
         form = QFormLayout(page)
-        folder = models_folder()
-        self.models_folder = QLabel(str(folder), page)
+        self.models_folder = QLabel(str(models_folder()), page)
         self.models_folder.setToolTip(self.tr("Put .gguf model files here to use them offline"))
+        change_folder = QPushButton(self.tr("Change…"), page)
+        change_folder.setToolTip(self.tr("Choose another folder of .gguf models"))
+        change_folder.clicked.connect(self._choose_models_folder)
         open_folder = QPushButton(self.tr("Open Folder"), page)
         open_folder.setToolTip(self.tr("Show the local model folder in the file manager"))
-        open_folder.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
+        open_folder.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(models_folder())))
+        )
         row = QHBoxLayout()
         row.addWidget(self.models_folder, 1)
+        row.addWidget(change_folder)
         row.addWidget(open_folder)
         form.addRow(self.tr("Local model folder"), row)
         self.local_models = list_local_models()
-        found = QLabel(", ".join(self.local_models) or self.tr("none yet"), page)
-        found.setWordWrap(True)
-        form.addRow(self.tr("Local models found"), found)
+        self.models_found = QLabel(", ".join(self.local_models) or self.tr("none yet"), page)
+        self.models_found.setWordWrap(True)
+        form.addRow(self.tr("Local models found"), self.models_found)
         self.default_model = QComboBox(page)
         self.default_model.setEditable(True)
         self.default_model.addItem("")

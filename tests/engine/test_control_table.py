@@ -275,7 +275,7 @@ def scripted_model(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     replies: list[str] = []
 
-    async def fake_chat(request: Any, on_token: Any = None) -> ChatResult:
+    async def fake_chat(request: Any, on_token: Any = None, **_: Any) -> ChatResult:
         return ChatResult(text=replies.pop(0), model=request.model, prompt_tokens=5, completion_tokens=3,
                           cost_usd=0.0, finish_reason="stop")
 

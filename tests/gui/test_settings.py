@@ -107,3 +107,16 @@ def test_follow_system_theme(window, dialog, monkeypatch):
         assert not is_dark("system") and is_dark("dark") and not is_dark("light")
     finally:
         window.apply_theme(False)
+
+
+def test_another_local_model_folder_can_be_chosen(window, qtbot, tmp_path):
+    from studio.runtime.llm import list_local_models, models_folder
+
+    (tmp_path / "my-model.gguf").write_bytes(b"GGUF")
+    d = SettingsDialog(window)
+    qtbot.addWidget(d)
+    d.set_models_folder(str(tmp_path))
+    assert models_folder() == tmp_path and d.models_folder.text() == str(tmp_path)
+    assert "local/my-model" in d.local_models and "local/my-model" in d.models_found.text()
+    assert "local/my-model" in list_local_models()  # the runtime (and so the CLI) sees it too
+    assert d.default_model.findText("local/my-model") >= 0

@@ -128,7 +128,7 @@ def test_llm_router_reads_sloppy_replies(reply: str, expected: str | None) -> No
 
 
 def test_llm_router_routes_by_the_model_reply(monkeypatch: pytest.MonkeyPatch) -> None:
-    async def fake_chat(request: Any, on_token: Any = None) -> ChatResult:
+    async def fake_chat(request: Any, on_token: Any = None, **_: Any) -> ChatResult:
         assert "billing" in request.messages[0]["content"]
         return ChatResult(
             text=" Billing",

@@ -143,7 +143,7 @@ def test_output_validator_routes_valid_and_invalid_replies() -> None:
 def test_output_validator_asks_the_llm_again_with_the_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     asked: list[list[dict[str, Any]]] = []
 
-    async def fake_chat(request: Any, on_token: Any = None) -> ChatResult:
+    async def fake_chat(request: Any, on_token: Any = None, **_: Any) -> ChatResult:
         asked.append(request.messages)
         return ChatResult(
             text='{"answer": 7}',

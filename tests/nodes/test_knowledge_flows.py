@@ -37,7 +37,7 @@ def _run(name: str, **inputs: str) -> Any:
 def scripted_llm(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     prompts: list[str] = []
 
-    async def fake_chat(request: Any, on_token: Any = None) -> ChatResult:
+    async def fake_chat(request: Any, on_token: Any = None, **_: Any) -> ChatResult:
         prompts.append(request.messages[-1]["content"])
         return ChatResult(
             text="Open Settings > Account > Reset password.",

@@ -55,7 +55,7 @@ def script(monkeypatch: pytest.MonkeyPatch) -> Callable[[Callable[[str], str]], 
     def install(reply: Callable[[str], str]) -> list[str]:
         prompts: list[str] = []
 
-        async def fake_chat(request: Any, on_token: Any = None) -> ChatResult:
+        async def fake_chat(request: Any, on_token: Any = None, **_: Any) -> ChatResult:
             prompt = request.messages[-1]["content"]
             prompts.append(prompt)
             return ChatResult(

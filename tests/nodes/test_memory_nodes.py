@@ -20,7 +20,7 @@ REPLIES: list[str] = []
 def scripted_llm(monkeypatch: pytest.MonkeyPatch) -> None:
     """The LLM node answers with the next scripted reply (summaries have their own fake)."""
 
-    async def fake_chat(request: Any, on_token: Any = None) -> ChatResult:
+    async def fake_chat(request: Any, on_token: Any = None, **_: Any) -> ChatResult:
         text = REPLIES.pop(0) if REPLIES else "ok"
         return ChatResult(
             text=text,
@@ -101,7 +101,7 @@ def test_buffer_memory_limits_turns_and_tokens() -> None:
 def test_summary_memory_folds_old_turns_with_the_llm(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[list[dict[str, Any]]] = []
 
-    async def fake_chat(request: Any, on_token: Any = None) -> ChatResult:
+    async def fake_chat(request: Any, on_token: Any = None, **_: Any) -> ChatResult:
         if request.max_tokens != 200:  # the chat LLM, not the summariser
             return ChatResult(
                 text="hi",
