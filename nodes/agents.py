@@ -1,4 +1,5 @@
-"""Agents: ReAct, tool calling, plan-and-execute and a supervisor over several agents.
+"""Agents: ReAct and tool calling, and the plumbing every agent shares (nodes/agents_planning.py
+has plan-and-execute and the supervisor).
 
 Every agent takes a `task`, tools on its multi `tools` input (tool nodes, or other agents), and
 returns an `answer` and its `steps`. Every thought, action and observation is a trace event
@@ -20,7 +21,6 @@ from nodes.agent_protocols import (
     find_tool,
     observation_text,
     parse_react,
-    substitute_results,
 )
 from nodes.tools import TOOL_NAME, ToolArgumentError, ToolDenied, aexecute_tool
 from studio.engine.context import RunContext
@@ -28,10 +28,10 @@ from studio.engine.errors import NodeError
 from studio.engine.node import Node, NodeConfig, Port, PortType, setting
 from studio.flow import SecretRef
 from studio.runtime.agent_llm import supports_native_tools
-from studio.runtime.agent_schemas import answer_or_tool_schema, plan_schema, supervisor_schema
+from studio.runtime.agent_schemas import answer_or_tool_schema
 from studio.runtime.llm_local import is_local_model
 
-__all__ = ["AgentLimitReached", "PlannerAgent", "ReactAgent", "SupervisorAgent", "ToolCallingAgent"]
+__all__ = ["AgentLimitReached", "AgentNode", "ReactAgent", "ToolCallingAgent"]
 
 BUILTIN_MODEL = "local/smollm2-135m-instruct"
 
@@ -198,6 +198,14 @@ class AgentNode(Node):
     ) -> str:
         raise NotImplementedError
 
+    def conversation(
+        self, system: str, history: list[dict[str, Any]], task: str
+    ) -> list[dict[str, Any]]:
+        """The system prompt (plus the user's own instructions), earlier turns, then the task."""
+        extra = self.config.instructions  # type: ignore[attr-defined]
+        content = f"{system}\n{extra}" if extra else system
+        return [{"role": "system", "content": content}, *history, {"role": "user", "content": task}]
+
     def step(self, ctx: RunContext, budget: _Budget, kind: str, data: Any) -> None:
         """Record a thought / action / observation: in `steps` and as a trace event."""
         budget.steps.append({"agent": self.config.name, "kind": kind, "data": data})  # type: ignore[attr-defined]
@@ -281,9 +289,7 @@ class ReactAgent(AgentNode):
     ) -> str:
         names = ", ".join(t["name"] for t in tools) or "none"
         system = REACT_INSTRUCTIONS.format(tools=describe_tools(tools) or "(no tools)", names=names)
-        if self.config.instructions:  # type: ignore[attr-defined]
-            system += "\n" + self.config.instructions  # type: ignore[attr-defined]
-        messages = [{"role": "system", "content": system}, *history, {"role": "user", "content": task}]
+        messages = self.conversation(system, history, task)
         while True:
             result = await self.chat(messages, ctx, budget, stop=["Observation:", "\nObservation"])
             step = parse_react(result.text)
@@ -335,9 +341,7 @@ class ToolCallingAgent(AgentNode):
         if tools and supports_native_tools(self.config.model):  # type: ignore[attr-defined]
             return await self.solve_native(task, tools, history, ctx, budget)
         system = _CALLING_INSTRUCTIONS.format(tools=describe_tools(tools) or "(no tools)")
-        if self.config.instructions:  # type: ignore[attr-defined]
-            system += "\n" + self.config.instructions  # type: ignore[attr-defined]
-        messages = [{"role": "system", "content": system}, *history, {"role": "user", "content": task}]
+        messages = self.conversation(system, history, task)
         while True:
             schema = answer_or_tool_schema(tools, plain=is_local_model(self.config.model))  # type: ignore[attr-defined]
             result = await self.chat(messages, ctx, budget, json_mode=True, schema=schema)
@@ -406,187 +410,3 @@ class ToolCallingAgent(AgentNode):
             )
         except LLMError as exc:
             raise NodeError(f"agent {config.name!r}: the model failed: {exc}") from None
-
-
-_PLAN_INSTRUCTIONS = """Make a plan that reaches the goal using these tools:
-{tools}
-
-Reply with JSON only: {{"steps": [{{"tool": "<tool name>", "arguments": {{...}}}}, ...]}}
-Use at most {max_steps} steps. In arguments, write {{{{step1}}}} for the result of step 1, and so on."""
-
-
-class PlannerAgent(AgentNode):
-    """Plan first (JSON steps over the tools), then run the steps; re-plan when a step fails."""
-
-    type = "agent.planner"
-    title = "Plan-and-Execute Agent"
-    description = (
-        "Asks the model for a plan (JSON steps over the tools), runs the steps in order with each "
-        "result available to later steps, re-plans when a step fails, then writes the answer."
-    )
-
-    class Config(AgentConfig):
-        max_steps: int = setting(6, ge=1, le=50, description="Steps in one plan at most.")
-        max_replans: int = setting(2, ge=0, le=10, description="New plans after a failed step.")
-
-    async def _plan(
-        self, goal: str, tools: list[dict[str, Any]], notes: str, ctx: RunContext, budget: _Budget
-    ) -> list[dict[str, Any]]:
-        config: PlannerAgent.Config = self.config  # type: ignore[assignment]
-        system = _PLAN_INSTRUCTIONS.format(tools=describe_tools(tools), max_steps=config.max_steps)
-        if config.instructions:
-            system += "\n" + config.instructions
-        prompt = f"Goal: {goal}" + (f"\n\n{notes}" if notes else "")
-        plain = is_local_model(config.model)  # grammar-constrained: keep string arguments plain
-        for _attempt in range(2):
-            result = await self.chat(
-                [{"role": "system", "content": system}, {"role": "user", "content": prompt}],
-                ctx,
-                budget,
-                json_mode=True,
-                schema=plan_schema(tools, config.max_steps, plain=plain) if tools else None,
-            )
-            parsed = result.parsed if result is not None else None
-            steps = (
-                parsed.get("steps")
-                if isinstance(parsed, dict)
-                else parsed
-                if isinstance(parsed, list)
-                else None
-            )
-            if isinstance(steps, list) and all(isinstance(s, dict) and s.get("tool") for s in steps):
-                plan = steps[: config.max_steps]
-                self.step(ctx, budget, "plan", plan)
-                return plan
-            prompt += '\n\nYour reply was not a plan. Reply with JSON only: {"steps": [...]}'
-        raise NodeError(f"agent {config.name!r}: the model did not produce a usable plan")
-
-    async def solve(
-        self,
-        task: str,
-        tools: list[dict[str, Any]],
-        history: list[dict[str, Any]],
-        ctx: RunContext,
-        budget: _Budget,
-    ) -> str:
-        config: PlannerAgent.Config = self.config  # type: ignore[assignment]
-        done: list[str] = []
-        notes = ""
-        for replan in range(config.max_replans + 1):
-            plan = await self._plan(task, tools, notes, ctx, budget)
-            results: dict[int, Any] = {}
-            failure = ""
-            for number, planned in enumerate(plan, start=1):
-                spec, _ = find_tool(str(planned["tool"]), tools)
-                if spec is None:
-                    failure = f"step {number}: there is no tool {planned['tool']!r}"
-                    break
-                arguments = substitute_results(planned.get("arguments") or {}, results)
-                observation = await self.use_tool(spec, arguments, ctx, budget)
-                if observation.startswith("Error:"):
-                    failure = f"step {number} ({spec['name']}) failed: {observation[7:]}"
-                    break
-                try:
-                    results[number] = json.loads(observation)
-                except ValueError:
-                    results[number] = observation
-                done.append(f"{spec['name']}({json.dumps(arguments, ensure_ascii=False)}) -> {observation}")
-            if not failure:
-                break
-            self.step(ctx, budget, "replan", failure)
-            if replan == config.max_replans:
-                raise budget.stop(f"the plan kept failing ({failure}); max_replans={config.max_replans}")
-            notes = (
-                "Done so far:\n"
-                + "\n".join(done)
-                + f"\n\nThe last plan failed: {failure}. Plan what remains."
-            )
-        summary = "\n".join(done) or "(no steps were needed)"
-        result = await self.chat(
-            [
-                {"role": "system", "content": "Answer the goal from the results of the steps. Be brief."},
-                {"role": "user", "content": f"Goal: {task}\n\nResults:\n{summary}\n\nAnswer:"},
-            ],
-            ctx,
-            budget,
-        )
-        answer = result.text.strip()
-        self.step(ctx, budget, "final answer", answer)
-        return str(answer)
-
-
-_SUPERVISOR_INSTRUCTIONS = """You lead a team. Workers:
-{workers}
-
-Decide who works next. Reply with JSON only:
-{{"next": "<worker name>", "task": "<what the worker should do>"}}
-or, when the user's request is fully answered, {{"next": "FINISH", "answer": "<final answer>"}}"""
-
-
-class SupervisorAgent(AgentNode):
-    """Routes work between several agents (wired into `tools`) until the task is done."""
-
-    type = "agent.supervisor"
-    title = "Supervisor"
-    description = (
-        "Multi-agent: hands parts of the task to worker agents (or tools) wired into 'tools', reads "
-        "their answers and decides who works next, then answers."
-    )
-
-    async def solve(
-        self,
-        task: str,
-        tools: list[dict[str, Any]],
-        history: list[dict[str, Any]],
-        ctx: RunContext,
-        budget: _Budget,
-    ) -> str:
-        if not tools:
-            raise NodeError("input 'tools': wire at least one worker agent (its 'tool' output)")
-        workers = "\n".join(f"- {t['name']}: {t.get('description', '')}" for t in tools)
-        messages = [
-            {"role": "system", "content": _SUPERVISOR_INSTRUCTIONS.format(workers=workers)},
-            *history,
-            {"role": "user", "content": task},
-        ]
-        worker_replies: list[str] = []
-        while True:
-            result = await self.chat(
-                messages, ctx, budget, json_mode=True,
-                schema=supervisor_schema([t["name"] for t in tools], may_finish=bool(worker_replies)),
-            )
-            reply = result.parsed if result is not None and isinstance(result.parsed, dict) else {}
-            chosen = str(reply.get("next") or "").strip()
-            if chosen.upper() == "FINISH" or (not chosen and reply.get("answer")):
-                answer = str(reply.get("answer") or "").strip() or "".join(worker_replies[-1:])
-                if not answer:
-                    note = "Nobody has worked on the request yet: choose a worker, or give the answer."
-                    self.step(ctx, budget, "observation", {"tool": "FINISH", "result": note})
-                    messages += [
-                        {"role": "assistant", "content": json.dumps(reply, ensure_ascii=False)},
-                        {"role": "user", "content": note},
-                    ]
-                    continue
-                self.step(ctx, budget, "final answer", answer)
-                return str(answer)
-            spec, _ = find_tool(chosen, tools) if chosen else (None, "")
-            if spec is None:
-                names = ", ".join(t["name"] for t in tools)
-                note = f"Error: no worker {chosen!r}; choose one of {names} or FINISH."
-                self.step(ctx, budget, "observation", {"tool": chosen, "result": note})
-                messages += [
-                    {"role": "assistant", "content": json.dumps(reply)},
-                    {"role": "user", "content": note},
-                ]
-                continue
-            self.step(ctx, budget, "thought", f"delegate to {spec['name']}")
-            arguments = {"task": str(reply.get("task") or task)}
-            if "task" not in ((spec.get("parameters") or {}).get("properties") or {}):
-                arguments = coerce_arguments(arguments["task"], spec)
-            observation = await self.use_tool(spec, arguments, ctx, budget)
-            if not observation.startswith("Error:"):
-                worker_replies.append(observation)
-            messages += [
-                {"role": "assistant", "content": json.dumps(reply, ensure_ascii=False)},
-                {"role": "user", "content": f"{spec['name']} replied: {observation}"},
-            ]
