@@ -97,7 +97,7 @@ async def run_subflow(path: Path, inputs: dict[str, Any], ctx: RunContext, label
             record=False,
             base_dir=path.parent,
             extras=extras,
-            cancel=getattr(ctx, "_cancelled", None),
+            cancel=ctx.cancel_event,
             flow_path=resolved,
         )
     except BadInput as exc:

@@ -78,6 +78,11 @@ class RunContext:
     def cancelled(self) -> bool:
         return self._cancelled.is_set()
 
+    @property
+    def cancel_event(self) -> threading.Event:
+        """The run's Stop signal, to hand to nested runs (subflows) so Stop reaches them too."""
+        return self._cancelled
+
     def raise_if_cancelled(self) -> None:
         """Long-running sync code calls this between steps so Stop takes effect promptly."""
         if self._cancelled.is_set():

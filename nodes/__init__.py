@@ -1,0 +1,1 @@
+"""The built-in node catalogue: one module per family, registered through the `studio.nodes` entry points."""
