@@ -9,11 +9,11 @@ from studio.engine.context import RunContext
 from studio.engine.errors import NodeError
 from studio.engine.node import Node, NodeConfig, Port, PortType, setting
 from studio.flow import SecretRef
+from studio.runtime import llm as llm_runtime
 from studio.runtime.llm import (
     DEFAULT_MODEL,
     ChatRequest,
     LLMError,
-    chat,
     check_request,
 )
 from studio.runtime.llm_json import check_schema
@@ -192,7 +192,8 @@ class LLMChatNode(Node):
         try:
             check_request(request)
             # Stream only when someone is watching the tokens (the GUI, a terminal).
-            result = await chat(request, on_token=on_token if ctx.streaming else None,
+            # Looked up at call time, so a test's scripted model reaches every LLM node.
+            result = await llm_runtime.chat(request, on_token=on_token if ctx.streaming else None,
                                 on_retry=lambda info: ctx.trace("retry", info))
         except LLMError as error:
             raise node_error(error) from error

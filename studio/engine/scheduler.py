@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import threading
 import time
 import uuid
@@ -22,6 +23,7 @@ from studio.engine.events import (
     NodeCached,
     NodeFailed,
     NodeFinished,
+    NodeQueued,
     NodeSkipped,
     NodeStarted,
     NodeTrace,
@@ -31,6 +33,8 @@ from studio.engine.events import (
 )
 from studio.engine.graph import CompiledFlow, CompiledNode
 from studio.engine.ports import check_value, convert
+
+log = logging.getLogger(__name__)
 
 DEFAULT_MAX_CONCURRENCY = 32
 CANCEL_POLL_S = 0.05
@@ -280,6 +284,8 @@ class Scheduler:
                     self._run_inline(node, state, values)
                     self._finished(node_id)
                 else:
+                    if self.listeners:  # it may wait for a free slot (the concurrency limit)
+                        self.emit(NodeQueued(self.run_id, node_id=node_id))
                     self._tasks[node_id] = self._loop.create_task(self._run_task(node, state, values))
         finally:
             self._draining = False
@@ -369,6 +375,8 @@ class Scheduler:
                                    duration_s=state.duration_s, usage=state.usage))
 
     def _failed(self, node: CompiledNode, state: NodeState, clock: float) -> None:
+        # The traceback goes to the log (for developers); users see the one-line error.
+        log.debug("node %s failed: %s", node.id, state.error, exc_info=True)
         state.status = "failed"
         state.duration_s = time.perf_counter() - clock
         self.emit(NodeFailed(self.run_id, node_id=node.id, error=state.error or "failed",

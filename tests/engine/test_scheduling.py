@@ -75,6 +75,7 @@ def test_events_arrive_in_order_with_tokens() -> None:
     run_flow(flow, {}, registry=fake_registry(), cache=OutputCache(), record=False, on_event=events.append)
     kinds = [event.kind for event in events]
     assert kinds[0] == RunStarted.kind and kinds[-1] == RunFinished.kind
+    assert kinds.index("node_queued") < kinds.index("node_started") < kinds.index("token")
     assert kinds.index("token") < kinds.index("node_finished")
     token = next(e for e in events if isinstance(e, TokenStreamed))
     assert token.node_id == "s" and token.text == "tick"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-import nodes.llm
+import studio.runtime.llm
 from studio.engine import run_flow
 from studio.engine.cache import OutputCache
 from studio.flow import load_flow
@@ -48,7 +48,7 @@ def scripted_llm(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             finish_reason="stop",
         )
 
-    monkeypatch.setattr(nodes.llm, "chat", fake_chat)
+    monkeypatch.setattr(studio.runtime.llm, "chat", fake_chat)
     return prompts
 
 

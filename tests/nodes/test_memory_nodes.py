@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-import nodes.llm as llm_node
 from studio.engine import run_flow
 from studio.runtime import llm
 from studio.runtime.llm_types import ChatResult
@@ -32,7 +31,6 @@ def scripted_llm(monkeypatch: pytest.MonkeyPatch) -> None:
         )
 
     monkeypatch.setattr(llm, "chat", fake_chat)
-    monkeypatch.setattr(llm_node, "chat", fake_chat)  # the LLM node bound `chat` at import
     REPLIES.clear()
 
 
@@ -122,7 +120,6 @@ def test_summary_memory_folds_old_turns_with_the_llm(monkeypatch: pytest.MonkeyP
         )
 
     monkeypatch.setattr(llm, "chat", fake_chat)
-    monkeypatch.setattr(llm_node, "chat", fake_chat)  # the LLM node bound `chat` at import
     store = default_store()
     for i in range(8):
         store.add_turn("chatbot", "alice", "user" if i % 2 == 0 else "assistant", f"t{i}")
