@@ -95,19 +95,11 @@ def run_mode(node_class: type[Node]) -> str:
     return "thread" if node_class.run_in_thread else "inline"
 
 
-def _config_problems(error: ValidationError, base: str, label: str) -> list[Problem]:
+def _config_problems(error: ValidationError, index: int, label: str) -> list[Problem]:
     return [
-        Problem(json_path([*base_parts(base), *item["loc"]]), f"{label}: {item['msg']}")
+        Problem(json_path(["nodes", index, "config", *item["loc"]]), f"{label}: {item['msg']}")
         for item in error.errors()
     ]
-
-
-def base_parts(base: str) -> list[str | int]:
-    """('nodes', 3, 'config') from the string 'nodes.3.config'."""
-    parts: list[str | int] = []
-    for part in base.split("."):
-        parts.append(int(part) if part.isdigit() else part)
-    return parts
 
 
 def _load_config(spec: NodeSpec, index: int, node_class: type[Node], label: str) -> tuple[
@@ -132,7 +124,7 @@ def _load_config(spec: NodeSpec, index: int, node_class: type[Node], label: str)
     try:
         config = node_class.Config.model_validate(raw)
     except ValidationError as error:
-        return None, _config_problems(error, f"nodes.{index}.config", label)
+        return None, _config_problems(error, index, label)
     problems = [Problem(f"{where}.config", f"{label}: {message}") for message in node_class.check(config)]
     return config, problems
 

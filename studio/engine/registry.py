@@ -121,11 +121,3 @@ def default_registry() -> Registry:
     if _default is None:
         _default = load_entry_points()
     return _default
-
-
-def reload_default_registry() -> Registry:
-    """Forget the loaded registry and read the entry points again."""
-    global _default
-    _default = None
-    return default_registry()
-
