@@ -57,8 +57,9 @@ def chain(count: int, node_type: str = "bench.step") -> Flow:
     edges = []
     for index in range(1, count):
         nodes.append(NodeSpec(id=f"n{index}", type=node_type))
-        edges.append(EdgeSpec(source=f"n{index - 1}", source_port="out", target=f"n{index}",
-                              target_port="parts"))
+        edges.append(
+            EdgeSpec(source=f"n{index - 1}", source_port="out", target=f"n{index}", target_port="parts")
+        )
     return Flow(name=f"chain of {count}", nodes=nodes, edges=edges)
 
 
@@ -70,6 +71,7 @@ def random_dag(count: int, seed: int = 7, max_parents: int = 3, node_type: str =
     for index in range(1, count):
         nodes.append(NodeSpec(id=f"n{index}", type=node_type))
         for parent in sorted(rng.sample(range(index), min(index, rng.randint(0, max_parents)))):
-            edges.append(EdgeSpec(source=f"n{parent}", source_port="out", target=f"n{index}",
-                                  target_port="parts"))
+            edges.append(
+                EdgeSpec(source=f"n{parent}", source_port="out", target=f"n{index}", target_port="parts")
+            )
     return Flow(name=f"random dag of {count}", nodes=nodes, edges=edges)

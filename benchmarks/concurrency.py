@@ -26,14 +26,27 @@ TARGET = 1.3
 
 def fan_out(count: int, api_base: str) -> Flow:
     """A text input feeding `count` LLM nodes whose replies are joined into one output."""
-    nodes = [NodeSpec(id="q", type="io.text_input", config={"name": "q", "default": "hi", "required": False}),
-             NodeSpec(id="join", type="text.join"), NodeSpec(id="out", type="io.output")]
+    nodes = [
+        NodeSpec(id="q", type="io.text_input", config={"name": "q", "default": "hi", "required": False}),
+        NodeSpec(id="join", type="text.join"),
+        NodeSpec(id="out", type="io.output"),
+    ]
     edges = [EdgeSpec(source="join", source_port="text", target="out", target_port="value")]
     for index in range(count):
         # Distinct settings per branch, as distinct prompts would be in a real flow.
-        nodes.append(NodeSpec(id=f"llm{index}", type="llm.chat", config={
-            "model": "openai/fake", "api_base": api_base, "temperature": 0, "max_tokens": 16 + index,
-            "retries": 0}))
+        nodes.append(
+            NodeSpec(
+                id=f"llm{index}",
+                type="llm.chat",
+                config={
+                    "model": "openai/fake",
+                    "api_base": api_base,
+                    "temperature": 0,
+                    "max_tokens": 16 + index,
+                    "retries": 0,
+                },
+            )
+        )
         edges.append(EdgeSpec(source="q", source_port="text", target=f"llm{index}", target_port="prompt"))
         edges.append(EdgeSpec(source=f"llm{index}", source_port="text", target="join", target_port="texts"))
     return Flow(name="fan-out", nodes=nodes, edges=edges)
@@ -53,8 +66,9 @@ class ProviderProcess:
             "sys.stdin.read()"
         )
         root = str(Path(__file__).resolve().parent.parent)
-        self.process = subprocess.Popen([sys.executable, "-c", code, root], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", code, root], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
         assert self.process.stdout is not None
         self.base_url = self.process.stdout.readline().strip()
         return self

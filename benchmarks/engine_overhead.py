@@ -32,8 +32,12 @@ def measure(label: str, flow_factory, node_type: str, *, cache: bool, record: bo
         compile_times.append(time.perf_counter() - started)
         started, cpu_started = time.perf_counter(), time.process_time()
         result = run_flow(
-            compiled, {}, use_cache=cache, cache=OutputCache(home / "c.sqlite") if cache else None,
-            record=record, store=RunStore(home / "runs.sqlite") if record else None,
+            compiled,
+            {},
+            use_cache=cache,
+            cache=OutputCache(home / "c.sqlite") if cache else None,
+            record=record,
+            store=RunStore(home / "runs.sqlite") if record else None,
         )
         run_times.append(time.perf_counter() - started)
         cpu_times.append(time.process_time() - cpu_started)
@@ -42,20 +46,29 @@ def measure(label: str, flow_factory, node_type: str, *, cache: bool, record: bo
     compile_us = statistics.median(compile_times) / n * 1e6
     run_us = statistics.median(run_times) / n * 1e6
     cpu_us = statistics.median(cpu_times) / n * 1e6
-    print(f"{label:<56} compile {compile_us:5.1f}  run {run_us:5.1f} (cpu {cpu_us:5.1f})  "
-          f"total {compile_us + run_us:6.1f} us/node  ({(compile_us + run_us) / TARGET_US:.2f}x target)")
+    print(
+        f"{label:<56} compile {compile_us:5.1f}  run {run_us:5.1f} (cpu {cpu_us:5.1f})  "
+        f"total {compile_us + run_us:6.1f} us/node  ({(compile_us + run_us) / TARGET_US:.2f}x target)"
+    )
     return compile_us + run_us
 
 
 def main() -> None:
     print(f"engine overhead, 1,000 nodes, median of {REPEATS} runs (target < {TARGET_US:.0f} us/node)")
     for shape, factory in (("chain", chain), ("random DAG", random_dag)):
-        measure(f"{shape}: inline nodes, no cache, no record", factory, "bench.step", cache=False,
-                record=False)
-        measure(f"{shape}: inline nodes, disk cache + run record", factory, "bench.step", cache=True,
-                record=True)
-        measure(f"{shape}: worker-thread nodes, no cache, no record", factory, "bench.thread_step",
-                cache=False, record=False)
+        measure(
+            f"{shape}: inline nodes, no cache, no record", factory, "bench.step", cache=False, record=False
+        )
+        measure(
+            f"{shape}: inline nodes, disk cache + run record", factory, "bench.step", cache=True, record=True
+        )
+        measure(
+            f"{shape}: worker-thread nodes, no cache, no record",
+            factory,
+            "bench.thread_step",
+            cache=False,
+            record=False,
+        )
 
 
 if __name__ == "__main__":

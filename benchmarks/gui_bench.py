@@ -52,8 +52,9 @@ def cold_start(runs: int) -> list[float]:
     env = dict(os.environ)
     for _ in range(runs):
         start = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", COLD_START], capture_output=True, text=True,
-                             env=env, cwd=ROOT, check=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", COLD_START], capture_output=True, text=True, env=env, cwd=ROOT, check=True
+        ).stdout
         assert "READY" in out, out
         times.append(time.perf_counter() - start)
     return times
@@ -66,8 +67,9 @@ def big_flow(path: Path, nodes: int = 1000, edges: int = 1500, seed: int = 7) ->
     rng = random.Random(seed)
     columns = 40
     specs = [
-        NodeSpec(id=f"n{i:04d}", type="text.join", config={},
-                 ui={"x": (i // 25) * 280.0, "y": (i % 25) * 140.0})
+        NodeSpec(
+            id=f"n{i:04d}", type="text.join", config={}, ui={"x": (i // 25) * 280.0, "y": (i % 25) * 140.0}
+        )
         for i in range(nodes)
     ]
     wires: set[tuple[int, int]] = set()
@@ -76,10 +78,14 @@ def big_flow(path: Path, nodes: int = 1000, edges: int = 1500, seed: int = 7) ->
         column = target // 25
         source = rng.randrange(max(0, (column - 2) * 25), column * 25)
         wires.add((source, target))
-    flow = Flow(name="big", nodes=specs, edges=[
-        EdgeSpec(source=f"n{s:04d}", source_port="text", target=f"n{t:04d}", target_port="texts")
-        for s, t in sorted(wires)
-    ])
+    flow = Flow(
+        name="big",
+        nodes=specs,
+        edges=[
+            EdgeSpec(source=f"n{s:04d}", source_port="text", target=f"n{t:04d}", target_port="texts")
+            for s, t in sorted(wires)
+        ],
+    )
     assert columns * 25 >= nodes
     save_flow(flow, path)
 
@@ -99,8 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("CHAIN_STUDIO_HOME", tempfile.mkdtemp(prefix="studio-bench-"))
 
     starts = cold_start(args.cold_runs)
-    print(f"cold start to painted window: median {statistics.median(starts):.2f} s "
-          f"(runs: {', '.join(f'{s:.2f}' for s in starts)}; target < 2 s)")
+    print(
+        f"cold start to painted window: median {statistics.median(starts):.2f} s "
+        f"(runs: {', '.join(f'{s:.2f}' for s in starts)}; target < 2 s)"
+    )
 
     from PySide6.QtWidgets import QApplication
 
@@ -144,12 +152,15 @@ def main(argv: list[str] | None = None) -> int:
             view.centerOn(view.flow_scene.itemsBoundingRect().center())
             view.set_zoom(zoom)
         viewport.repaint()
-        pan = frame_times(lambda i: view.pan_by(37 if (i // 20) % 2 == 0 else -37, 23 if i % 2 else -23),
-                          args.frames)
+        pan = frame_times(
+            lambda i: view.pan_by(37 if (i // 20) % 2 == 0 else -37, 23 if i % 2 else -23), args.frames
+        )
         zooms = frame_times(lambda i: view.zoom_by(1.1 if (i // 5) % 2 == 0 else 1 / 1.1), args.frames)
         results[label] = (pan, zooms)
-        print(f"at {label:16} pan p95 {p95(pan):6.2f} ms (median {statistics.median(pan):5.2f}); "
-              f"zoom p95 {p95(zooms):6.2f} ms (median {statistics.median(zooms):5.2f})  target p95 < 16 ms")
+        print(
+            f"at {label:16} pan p95 {p95(pan):6.2f} ms (median {statistics.median(pan):5.2f}); "
+            f"zoom p95 {p95(zooms):6.2f} ms (median {statistics.median(zooms):5.2f})  target p95 < 16 ms"
+        )
 
     for _ in range(20):
         app.processEvents()

@@ -101,10 +101,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="raw/end-to-end pairs, interleaved")
     args = parser.parse_args()
     os.environ["CHAIN_STUDIO_HOME"] = tempfile.mkdtemp(prefix="studio-bench-home-")
-    from studio.runtime.documents import load_folder
-    from studio.runtime.embeddings import _load_fastembed, get_embedder
-    from studio.runtime.splitters import markdown_split
-    from studio.runtime.vectorstore import KnowledgeBase
+    from studio.runtime.knowledge.documents import load_folder
+    from studio.runtime.knowledge.embeddings import _load_fastembed, get_embedder
+    from studio.runtime.knowledge.splitters import markdown_split
+    from studio.runtime.knowledge.vectorstore import KnowledgeBase
 
     folder = Path(tempfile.mkdtemp(prefix="studio-bench-docs-"))
     make_corpus(folder, args.files)

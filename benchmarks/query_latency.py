@@ -111,7 +111,7 @@ def main() -> None:
     os.environ["CHAIN_STUDIO_HOME"] = tempfile.mkdtemp(prefix="studio-bench-home-")
     import numpy as np
 
-    from studio.runtime.vectorstore import KnowledgeBase
+    from studio.runtime.knowledge.vectorstore import KnowledgeBase
 
     rng = random.Random(3)
     vocab, weights = zipf_words(rng, EN, 1500)

@@ -27,23 +27,37 @@ BRANCHES, STEPS = 2, 12
 
 
 def build(api_base: str) -> Flow:
-    nodes = [NodeSpec(id="q", type="io.text_input", config={"name": "q", "default": "go", "required": False}),
-             NodeSpec(id="join", type="text.join")]
+    nodes = [
+        NodeSpec(id="q", type="io.text_input", config={"name": "q", "default": "go", "required": False}),
+        NodeSpec(id="join", type="text.join"),
+    ]
     edges = []
     for branch in range(BRANCHES):
         previous = ("q", "text")
         for step in range(STEPS):
             prompt, llm = f"p{branch}_{step}", f"l{branch}_{step}"
-            nodes.append(NodeSpec(id=prompt, type="prompt.template",
-                                  config={"template": f"Step {step} of branch {branch}: {{{{ x }}}}"}))
-            nodes.append(NodeSpec(id=llm, type="llm.chat", config={
-                "model": "openai/fake", "api_base": api_base, "temperature": 0, "retries": 0}))
-            edges.append(EdgeSpec(source=previous[0], source_port=previous[1], target=prompt,
-                                  target_port="x"))
+            nodes.append(
+                NodeSpec(
+                    id=prompt,
+                    type="prompt.template",
+                    config={"template": f"Step {step} of branch {branch}: {{{{ x }}}}"},
+                )
+            )
+            nodes.append(
+                NodeSpec(
+                    id=llm,
+                    type="llm.chat",
+                    config={"model": "openai/fake", "api_base": api_base, "temperature": 0, "retries": 0},
+                )
+            )
+            edges.append(
+                EdgeSpec(source=previous[0], source_port=previous[1], target=prompt, target_port="x")
+            )
             edges.append(EdgeSpec(source=prompt, source_port="prompt", target=llm, target_port="prompt"))
             previous = (llm, "text")
-        edges.append(EdgeSpec(source=previous[0], source_port=previous[1], target="join",
-                              target_port="texts"))
+        edges.append(
+            EdgeSpec(source=previous[0], source_port=previous[1], target="join", target_port="texts")
+        )
     return Flow(name="rerun benchmark", nodes=nodes, edges=edges)
 
 
@@ -72,9 +86,11 @@ def main() -> None:
             node = next(n for n in flow.nodes if n.id == edited)
             node.config["template"] += " (edited)"
             warm, warm_ran = timed_run(flow, cache)
-            print(f"edit a {label}: cold run {cold * 1000:7.1f} ms ({len(cold_ran)} nodes ran); "
-                  f"re-run {warm * 1000:6.1f} ms ({len(warm_ran)} nodes ran: {', '.join(warm_ran)}); "
-                  f"ratio {warm / cold * 100:.1f}% (target < 10%)")
+            print(
+                f"edit a {label}: cold run {cold * 1000:7.1f} ms ({len(cold_ran)} nodes ran); "
+                f"re-run {warm * 1000:6.1f} ms ({len(warm_ran)} nodes ran: {', '.join(warm_ran)}); "
+                f"ratio {warm / cold * 100:.1f}% (target < 10%)"
+            )
 
 
 if __name__ == "__main__":

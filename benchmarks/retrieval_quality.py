@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 
 def build_kb(name: str = "bench_docs") -> Any:
     """Load, split and ingest the sample documents (Markdown splitter, 600 characters)."""
-    from studio.runtime.documents import load_folder
-    from studio.runtime.splitters import markdown_split
-    from studio.runtime.vectorstore import KnowledgeBase
+    from studio.runtime.knowledge.documents import load_folder
+    from studio.runtime.knowledge.splitters import markdown_split
+    from studio.runtime.knowledge.vectorstore import KnowledgeBase
 
     folder = ROOT / "assets" / "sample_docs"
     docs = list(load_folder(folder, allowed_roots=[folder]))

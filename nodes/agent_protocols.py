@@ -55,7 +55,7 @@ def describe_tools(specs: list[dict[str, Any]]) -> str:
 
 def parse_json_loose(text: str) -> Any:
     """Parse JSON the way models write it (fences, prose around it, trailing commas...)."""
-    from studio.runtime.llm_json import parse_json_reply
+    from studio.runtime.llm.json_output import parse_json_reply
 
     return parse_json_reply(text)
 

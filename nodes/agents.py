@@ -27,9 +27,9 @@ from studio.engine.context import RunContext
 from studio.engine.errors import NodeError
 from studio.engine.node import Node, NodeConfig, Port, PortType, setting
 from studio.flow import SecretRef
-from studio.runtime.agent_llm import supports_native_tools
-from studio.runtime.agent_schemas import answer_or_tool_schema
-from studio.runtime.llm_local import is_local_model
+from studio.runtime.agents.llm import supports_native_tools
+from studio.runtime.agents.schemas import answer_or_tool_schema
+from studio.runtime.llm.local import is_local_model
 
 __all__ = ["AgentLimitReached", "AgentNode", "ReactAgent", "ToolCallingAgent"]
 
@@ -198,9 +198,7 @@ class AgentNode(Node):
     ) -> str:
         raise NotImplementedError
 
-    def conversation(
-        self, system: str, history: list[dict[str, Any]], task: str
-    ) -> list[dict[str, Any]]:
+    def conversation(self, system: str, history: list[dict[str, Any]], task: str) -> list[dict[str, Any]]:
         """The system prompt (plus the user's own instructions), earlier turns, then the task."""
         extra = self.config.instructions  # type: ignore[attr-defined]
         content = f"{system}\n{extra}" if extra else system
@@ -222,7 +220,7 @@ class AgentNode(Node):
         schema: dict[str, Any] | None = None,
     ) -> Any:
         """One model reply under the agent's limits."""
-        from studio.runtime.llm import ChatRequest, LLMError, chat
+        from studio.runtime.llm.facade import ChatRequest, LLMError, chat
 
         config: AgentConfig = self.config  # type: ignore[assignment]
         budget.next_iteration()
@@ -372,7 +370,6 @@ class ToolCallingAgent(AgentNode):
                 observation = await self.use_tool(spec, reply.get("arguments") or {}, ctx, budget)
             messages.append({"role": "user", "content": f"Result of {reply['tool']}: {observation}"})
 
-
     async def solve_native(
         self,
         task: str,
@@ -382,8 +379,8 @@ class ToolCallingAgent(AgentNode):
         budget: _Budget,
     ) -> str:
         """The provider's own function calling (litellm `tools=`): API models only."""
-        from studio.runtime.agent_llm import run_native_tools
-        from studio.runtime.llm import ChatRequest, LLMError
+        from studio.runtime.agents.llm import run_native_tools
+        from studio.runtime.llm.facade import ChatRequest, LLMError
 
         config: AgentConfig = self.config  # type: ignore[assignment]
         prompt = f"Use the tools when they help, then answer.\n{config.instructions}".strip()
@@ -398,13 +395,19 @@ class ToolCallingAgent(AgentNode):
             budget.spend(result.prompt_tokens + result.completion_tokens, result.cost_usd)
 
         request = ChatRequest(
-            model=config.model, temperature=config.temperature, max_tokens=config.max_reply_tokens,
+            model=config.model,
+            temperature=config.temperature,
+            max_tokens=config.max_reply_tokens,
             messages=[system, *history, {"role": "user", "content": task}],
-            api_base=config.api_base or None, api_key_name=config.api_key.secret if config.api_key else None,
+            api_base=config.api_base or None,
+            api_key_name=config.api_key.secret if config.api_key else None,
         )
         try:
             return await run_native_tools(
-                request, tools, before_call=before_call, spent=spent,
+                request,
+                tools,
+                before_call=before_call,
+                spent=spent,
                 step=lambda kind, data: self.step(ctx, budget, kind, data),
                 call_tool=lambda spec, arguments: self.use_tool(spec, arguments, ctx, budget),
             )

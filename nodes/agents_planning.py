@@ -18,8 +18,8 @@ from nodes.agents import AgentConfig, AgentNode, _Budget
 from studio.engine.context import RunContext
 from studio.engine.errors import NodeError
 from studio.engine.node import setting
-from studio.runtime.agent_schemas import plan_schema, supervisor_schema
-from studio.runtime.llm_local import is_local_model
+from studio.runtime.agents.schemas import plan_schema, supervisor_schema
+from studio.runtime.llm.local import is_local_model
 
 __all__ = ["PlannerAgent", "SupervisorAgent"]
 
@@ -168,7 +168,10 @@ class SupervisorAgent(AgentNode):
         worker_replies: list[str] = []
         while True:
             result = await self.chat(
-                messages, ctx, budget, json_mode=True,
+                messages,
+                ctx,
+                budget,
+                json_mode=True,
                 schema=supervisor_schema([t["name"] for t in tools], may_finish=bool(worker_replies)),
             )
             reply = result.parsed if result is not None and isinstance(result.parsed, dict) else {}

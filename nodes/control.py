@@ -94,7 +94,7 @@ class ExpressionRouter(Node):
 
     @classmethod
     def check(cls, config: NodeConfig) -> list[str]:
-        from studio.runtime.safe_eval import parse_expression
+        from studio.runtime.safety.safe_eval import parse_expression
 
         router: ExpressionRouter.Config = config  # type: ignore[assignment]
         problems = _route_name_problems([r.name for r in router.routes], router.default_route)
@@ -103,7 +103,7 @@ class ExpressionRouter(Node):
         return problems
 
     def run(self, inputs: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
-        from studio.runtime.safe_eval import ExpressionError, evaluate
+        from studio.runtime.safety.safe_eval import ExpressionError, evaluate
 
         config: ExpressionRouter.Config = self.config  # type: ignore[assignment]
         value, data = inputs.get("value"), inputs.get("data")
@@ -190,7 +190,7 @@ class LLMRouter(Node):
         return best[1] if best else None
 
     async def run(self, inputs: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
-        from studio.runtime.llm import ChatRequest, LLMError, chat
+        from studio.runtime.llm.facade import ChatRequest, LLMError, chat
 
         config: LLMRouter.Config = self.config  # type: ignore[assignment]
         text = inputs.get("text")

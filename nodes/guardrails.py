@@ -136,7 +136,7 @@ class PromptInjectionCheck(Node):
         return not config.llm_judge  # type: ignore[attr-defined]
 
     async def _judge(self, text: str, ctx: RunContext) -> dict[str, Any]:
-        from studio.runtime.llm import ChatRequest, LLMError, chat
+        from studio.runtime.llm.facade import ChatRequest, LLMError, chat
 
         request = ChatRequest(
             model=self.config.model,  # type: ignore[attr-defined]
@@ -311,7 +311,7 @@ class PIIRedactor(Node):
 
 
 def _problems(text: str, config: OutputValidator.Config) -> tuple[list[str], Any]:
-    from studio.runtime.llm_json import parse_json_reply, schema_problem
+    from studio.runtime.llm.json_output import parse_json_reply, schema_problem
 
     problems: list[str] = []
     parsed: Any = None
@@ -380,7 +380,7 @@ class OutputValidator(Node):
 
     @classmethod
     def check(cls, config: NodeConfig) -> list[str]:
-        from studio.runtime.llm_json import check_schema
+        from studio.runtime.llm.json_output import check_schema
 
         problems = []
         if config.regex:  # type: ignore[attr-defined]
@@ -399,7 +399,7 @@ class OutputValidator(Node):
         return not config.retries  # type: ignore[attr-defined]
 
     async def run(self, inputs: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
-        from studio.runtime.llm import ChatRequest, LLMError, chat
+        from studio.runtime.llm.facade import ChatRequest, LLMError, chat
 
         config: OutputValidator.Config = self.config  # type: ignore[assignment]
         text = inputs.get("text")

@@ -14,8 +14,9 @@ from studio.flow.schema import NAME_PATTERN
 
 
 class _InterfaceConfig(NodeConfig):
-    name: str = setting("input", description="The name used on the command line and by parent flows.",
-                        pattern=NAME_PATTERN)
+    name: str = setting(
+        "input", description="The name used on the command line and by parent flows.", pattern=NAME_PATTERN
+    )
     description: str = setting("", description="Shown to whoever runs the flow.")
 
 
@@ -31,8 +32,9 @@ class TextInput(Node):
     outputs = (Port("text", PortType.TEXT, "The value given for this input."),)
 
     class Config(_InterfaceConfig):
-        default: str | None = setting(None, description="Used when the run does not give a value.",
-                                      multiline=True)
+        default: str | None = setting(
+            None, description="Used when the run does not give a value.", multiline=True
+        )
         required: bool = setting(True, description="Refuse to run without a value.")
 
     def run(self, inputs: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
@@ -62,8 +64,11 @@ class ChatInput(Node):
     )
 
     class Config(_InterfaceConfig):
-        name: str = setting("message", pattern=NAME_PATTERN,
-                            description="The name used on the command line and by parent flows.")
+        name: str = setting(
+            "message",
+            pattern=NAME_PATTERN,
+            description="The name used on the command line and by parent flows.",
+        )
         required: bool = setting(True, description="Refuse to run without a message.")
         default: str | None = setting(None, description="Used when the run does not give a message.")
 
@@ -94,11 +99,13 @@ class Output(Node):
     outputs = (Port("value", PortType.ANY, "The same value, for display."),)
 
     class Config(NodeConfig):
-        name: str = setting("result", pattern=NAME_PATTERN,
-                            description="The name of this result in the flow's outputs.")
+        name: str = setting(
+            "result", pattern=NAME_PATTERN, description="The name of this result in the flow's outputs."
+        )
         description: str = setting("", description="What this result is.")
         format: Literal["text", "markdown", "json"] = setting(
-            "text", description="How the Studio and the CLI show the value.",
+            "text",
+            description="How the Studio and the CLI show the value.",
             choices=["text", "markdown", "json"],
         )
 

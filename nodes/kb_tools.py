@@ -15,8 +15,8 @@ __all__ = ["RetrieverTool", "search_knowledge_base"]
 
 def search_knowledge_base(name: str, query: str, mode: str, k: int) -> list[dict[str, Any]]:
     """Search a knowledge base (blocking: embedding and LanceDB); documents best first."""
-    from studio.runtime.embeddings import EmbeddingError
-    from studio.runtime.vectorstore import KnowledgeBase, KnowledgeBaseError
+    from studio.runtime.knowledge.embeddings import EmbeddingError
+    from studio.runtime.knowledge.vectorstore import KnowledgeBase, KnowledgeBaseError
 
     try:
         kb = KnowledgeBase.open(name)

@@ -11,10 +11,10 @@ from nodes.rag_common import kb_name, to_documents
 from studio.engine.context import RunContext
 from studio.engine.errors import NodeError
 from studio.engine.node import Node, NodeConfig, Port, PortType, setting
-from studio.runtime.embeddings import DEFAULT_MODEL, EmbeddingError, get_embedder
-from studio.runtime.kb_lock import KBLockTimeout
-from studio.runtime.kb_query import mmr
-from studio.runtime.vectorstore import KnowledgeBase, KnowledgeBaseError, SearchResult
+from studio.runtime.knowledge.embeddings import DEFAULT_MODEL, EmbeddingError, get_embedder
+from studio.runtime.knowledge.lock import KBLockTimeout
+from studio.runtime.knowledge.query import mmr
+from studio.runtime.knowledge.vectorstore import KnowledgeBase, KnowledgeBaseError, SearchResult
 
 __all__ = [
     "EmbedNode",

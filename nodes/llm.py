@@ -9,14 +9,14 @@ from studio.engine.context import RunContext
 from studio.engine.errors import NodeError
 from studio.engine.node import Node, NodeConfig, Port, PortType, setting
 from studio.flow import SecretRef
-from studio.runtime import llm as llm_runtime
-from studio.runtime.llm import (
+from studio.runtime.llm import facade as llm_runtime
+from studio.runtime.llm.facade import (
     DEFAULT_MODEL,
     ChatRequest,
     LLMError,
     check_request,
 )
-from studio.runtime.llm_json import check_schema
+from studio.runtime.llm.json_output import check_schema
 
 __all__ = ["LLMChatNode", "model_for_run", "node_error", "to_messages"]
 
@@ -193,8 +193,11 @@ class LLMChatNode(Node):
             check_request(request)
             # Stream only when someone is watching the tokens (the GUI, a terminal).
             # Looked up at call time, so a test's scripted model reaches every LLM node.
-            result = await llm_runtime.chat(request, on_token=on_token if ctx.streaming else None,
-                                on_retry=lambda info: ctx.trace("retry", info))
+            result = await llm_runtime.chat(
+                request,
+                on_token=on_token if ctx.streaming else None,
+                on_retry=lambda info: ctx.trace("retry", info),
+            )
         except LLMError as error:
             raise node_error(error) from error
         ctx.add_usage(result.prompt_tokens, result.completion_tokens, result.cost_usd)

@@ -9,7 +9,7 @@ from nodes.rag_common import allowed_roots, input_path
 from studio.engine.context import RunContext
 from studio.engine.errors import NodeError
 from studio.engine.node import Node, NodeConfig, Port, PortType, setting
-from studio.runtime.documents import DocumentError, check_allowed, load_file, load_folder
+from studio.runtime.knowledge.documents import DocumentError, check_allowed, load_file, load_folder
 
 __all__ = ["FolderLoaderNode", "LoadFileNode"]
 

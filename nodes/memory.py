@@ -61,7 +61,7 @@ def store_of(ctx: RunContext) -> MemoryStore:
 
 def _trim_to_tokens(messages: list[dict[str, Any]], budget: int) -> list[dict[str, Any]]:
     """The newest messages whose estimated tokens fit the budget (always at least the last one)."""
-    from studio.runtime.tokenizer import estimate_tokens
+    from studio.runtime.llm.tokenizer import estimate_tokens
 
     kept: list[dict[str, Any]] = []
     used = 0
@@ -179,7 +179,7 @@ class SummaryMemory(Node):
         )
 
     async def _fold(self, summary: str, turns: list[dict[str, Any]], ctx: RunContext) -> str:
-        from studio.runtime.llm import ChatRequest, LLMError, chat
+        from studio.runtime.llm.facade import ChatRequest, LLMError, chat
 
         config: SummaryMemory.Config = self.config  # type: ignore[assignment]
         transcript = "\n".join(f"{t['role']}: {t['content']}" for t in turns)
@@ -260,8 +260,8 @@ class VectorMemory(Node):
         )
 
     def _recall(self, message: str, ctx: RunContext) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        from studio.runtime.embeddings import EmbeddingError
-        from studio.runtime.vectorstore import KnowledgeBaseError, open_or_create
+        from studio.runtime.knowledge.embeddings import EmbeddingError
+        from studio.runtime.knowledge.vectorstore import KnowledgeBaseError, open_or_create
 
         config: VectorMemory.Config = self.config  # type: ignore[assignment]
         flow_key, session = session_of(config, ctx)

@@ -19,8 +19,14 @@ from studio.engine.errors import NodeError
 from studio.engine.node import Node, NodeConfig, Port, PortType, setting
 from studio.runtime.json_schema import schema_errors, schema_problem
 
-__all__ = ["JsonParserNode", "ListParserNode", "RegexExtractNode", "compile_pattern",
-           "parse_json_text", "parse_list"]
+__all__ = [
+    "JsonParserNode",
+    "ListParserNode",
+    "RegexExtractNode",
+    "compile_pattern",
+    "parse_json_text",
+    "parse_list",
+]
 
 # A regex runs on at most this many characters, and for at most this long (with the `regex`
 # module; stdlib `re` cannot be interrupted, so the length cap is then the only guard).
@@ -41,9 +47,7 @@ def snippet(text: str, start: int = 0, width: int = 60) -> str:
 # --------------------------------------------------------------------------------------- JSON
 
 
-_STRINGS = {
-    q: re.compile(rf"{q}[^{q}\\]*(?:\\.[^{q}\\]*)*{q}", re.DOTALL) for q in ("'", '"')
-}
+_STRINGS = {q: re.compile(rf"{q}[^{q}\\]*(?:\\.[^{q}\\]*)*{q}", re.DOTALL) for q in ("'", '"')}
 
 
 def _string_end(text: str, start: int) -> int:
@@ -226,8 +230,7 @@ with warnings.catch_warnings():
         )
         strict: bool = setting(
             True,
-            description="Fail the node on bad JSON. When off, output null and the reason "
-            "on `error`.",
+            description="Fail the node on bad JSON. When off, output null and the reason on `error`.",
         )
 
 
@@ -304,7 +307,11 @@ def _regex_module() -> Any:
 
 
 def compile_pattern(
-    field: str, pattern: str, *, ignorecase: bool = False, multiline: bool = False,
+    field: str,
+    pattern: str,
+    *,
+    ignorecase: bool = False,
+    multiline: bool = False,
     dotall: bool = False,
 ) -> Any:
     """Compile a user's pattern; a bad one is a NodeError naming `field` and the position."""
@@ -376,8 +383,11 @@ class RegexExtractNode(Node):
     @classmethod
     def _compiled(cls, config: Any) -> Any:
         compiled = compile_pattern(
-            "pattern", config.pattern, ignorecase=config.ignorecase,
-            multiline=config.multiline, dotall=config.dotall,
+            "pattern",
+            config.pattern,
+            ignorecase=config.ignorecase,
+            multiline=config.multiline,
+            dotall=config.dotall,
         )
         group = config.group
         if isinstance(group, str) and group.isdigit():
@@ -389,9 +399,7 @@ class RegexExtractNode(Node):
                 )
         elif group not in compiled.groupindex:
             names = ", ".join(compiled.groupindex) or "none"
-            raise NodeError(
-                f"group: the pattern has no group named {group!r} (named groups: {names})"
-            )
+            raise NodeError(f"group: the pattern has no group named {group!r} (named groups: {names})")
         return compiled, group
 
     @classmethod

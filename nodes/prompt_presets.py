@@ -100,8 +100,7 @@ PRESET_SAMPLES: dict[str, dict[str, Any]] = {
         "input": "InkPen Pro",
     },
     "chain-of-thought": {
-        "question": "A train leaves at 14:20 and the trip takes 2 hours 55 minutes. "
-        "When does it arrive?",
+        "question": "A train leaves at 14:20 and the trip takes 2 hours 55 minutes. When does it arrive?",
     },
     "role-and-constraints": {
         "role": "a senior customer-support agent for an online bookshop",

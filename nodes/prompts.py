@@ -39,8 +39,23 @@ MAX_EXPONENT = 10_000
 # Filters that keep a value text-like: a variable used only through them is a text port.
 _TEXT_FILTERS = frozenset(
     {
-        "capitalize", "center", "e", "escape", "format", "indent", "lower", "replace", "safe",
-        "string", "striptags", "title", "trim", "truncate", "upper", "urlencode", "wordcount",
+        "capitalize",
+        "center",
+        "e",
+        "escape",
+        "format",
+        "indent",
+        "lower",
+        "replace",
+        "safe",
+        "string",
+        "striptags",
+        "title",
+        "trim",
+        "truncate",
+        "upper",
+        "urlencode",
+        "wordcount",
         "wordwrap",
     }
 )
@@ -62,11 +77,7 @@ class _PromptEnvironment(ImmutableSandboxedEnvironment):
                     and len(seq) * count > MAX_REPEAT
                 ):
                     raise SecurityError(f"repeating a value {count} times is too large")
-        if (
-            operator == "**"
-            and isinstance(right, int | float)
-            and abs(right) > MAX_EXPONENT
-        ):
+        if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
             raise SecurityError(f"the exponent {right} is too large")
         return super().call_binop(context, operator, left, right)
 
@@ -148,8 +159,7 @@ def analyse_template(source: str) -> TemplateInfo:
     ordered = sorted(first, key=lambda n: first[n])
     return TemplateInfo(
         variables=tuple(
-            TemplateVariable(n, PortType.TEXT if plain[n] else PortType.ANY, optional[n])
-            for n in ordered
+            TemplateVariable(n, PortType.TEXT if plain[n] else PortType.ANY, optional[n]) for n in ordered
         )
     )
 
@@ -184,8 +194,7 @@ def template_problems(field: str, source: str, reserved: tuple[str, ...] = ()) -
             )
         elif variable.name in reserved:
             problems.append(
-                f"{field}: variable {variable.name!r} is reserved for the node's own input; "
-                "rename it"
+                f"{field}: variable {variable.name!r} is reserved for the node's own input; rename it"
             )
     return problems
 

@@ -85,8 +85,8 @@ async def ask_llm(
     temperature: float = 0.0,
 ) -> str:
     """One chat call for a retriever's helper step (rewrite, draft, decide); usage is counted."""
-    from studio.runtime.llm import ChatRequest, chat
-    from studio.runtime.llm_types import LLMError
+    from studio.runtime.llm.facade import ChatRequest, chat
+    from studio.runtime.llm.types import LLMError
 
     messages = [{"role": "system", "content": system}] if system else []
     messages.append({"role": "user", "content": prompt})

@@ -1,7 +1,7 @@
 """Advanced retrievers (Multi-Query, HyDE, RAG-Fusion, Iterative, Adaptive), Rerank, Format
 Context with numbered citations, and the Few-shot Example Selector.
 
-The LLM steps (rewriting, drafting, deciding) use studio.runtime.llm.chat with temperature 0, so
+The LLM steps (rewriting, drafting, deciding) use studio.runtime.llm.facade.chat with temperature 0, so
 they run offline on the built-in model. Retrieval inside them reads a knowledge base, which may
 change between runs, so none of these nodes is cached except Format Context and Rerank.
 """
@@ -19,11 +19,11 @@ from nodes.rag_common import ask_llm, kb_name, to_documents
 from studio.engine.context import RunContext
 from studio.engine.errors import NodeError
 from studio.engine.node import Node, NodeConfig, Port, PortType, setting
-from studio.runtime.embeddings import DEFAULT_MODEL as EMBED_MODEL
-from studio.runtime.embeddings import EmbeddingError, get_embedder
-from studio.runtime.kb_query import reciprocal_rank_fusion
-from studio.runtime.llm_types import DEFAULT_MODEL as LLM_MODEL
-from studio.runtime.vectorstore import KnowledgeBase, KnowledgeBaseError, SearchResult
+from studio.runtime.knowledge.embeddings import DEFAULT_MODEL as EMBED_MODEL
+from studio.runtime.knowledge.embeddings import EmbeddingError, get_embedder
+from studio.runtime.knowledge.query import reciprocal_rank_fusion
+from studio.runtime.knowledge.vectorstore import KnowledgeBase, KnowledgeBaseError, SearchResult
+from studio.runtime.llm.types import DEFAULT_MODEL as LLM_MODEL
 
 __all__ = [
     "AdaptiveRetrieverNode",
@@ -321,7 +321,7 @@ _STOP = {
 
 
 def _terms(text: str) -> set[str]:
-    from studio.runtime.fts_tokens import segment_query
+    from studio.runtime.knowledge.fts_tokens import segment_query
 
     return {w.lower() for w in _WORD.findall(segment_query(text)) if w.lower() not in _STOP}
 
@@ -467,7 +467,7 @@ class FormatContextNode(Node):
         )
 
     def run(self, inputs: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
-        from studio.runtime import tokenizer
+        from studio.runtime.llm import tokenizer
 
         config: FormatContextNode.Config = self.config  # type: ignore[assignment]
 

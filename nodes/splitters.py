@@ -9,7 +9,7 @@ from nodes.rag_common import to_documents
 from studio.engine.context import RunContext
 from studio.engine.errors import NodeError
 from studio.engine.node import Node, NodeConfig, Port, PortType, setting
-from studio.runtime import splitters
+from studio.runtime.knowledge import splitters
 
 __all__ = ["MarkdownSplitterNode", "RecursiveSplitterNode", "TokenSplitterNode"]
 

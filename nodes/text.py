@@ -55,9 +55,7 @@ class JoinTextNode(Node):
     )
 
     class Config(NodeConfig):
-        separator: str = setting(
-            "\n\n", description=r"Put between the pieces. \n is a new line, \t a tab."
-        )
+        separator: str = setting("\n\n", description=r"Put between the pieces. \n is a new line, \t a tab.")
         skip_empty: bool = setting(True, description="Leave out empty or blank pieces.")
 
     inputs = (Port("texts", PortType.ANY, "Texts to join (connect several)", multi=True),)

@@ -10,8 +10,8 @@ from nodes.llm import model_for_run, to_messages
 from studio.engine.context import RunContext
 from studio.engine.errors import NodeError
 from studio.engine.node import Node, NodeConfig, Port, PortType, setting
-from studio.runtime import tokenizer as tok
-from studio.runtime.llm import DEFAULT_MODEL, LLMError
+from studio.runtime.llm import tokenizer as tok
+from studio.runtime.llm.facade import DEFAULT_MODEL, LLMError
 
 __all__ = ["FitToContextNode", "TokenCountNode", "fit_history"]
 
@@ -60,9 +60,7 @@ class TokenCountNode(Node):
         return {"tokens": count}
 
 
-def fit_history(
-    model: str, history: list[dict[str, Any]], budget: int
-) -> tuple[list[dict[str, Any]], int]:
+def fit_history(model: str, history: list[dict[str, Any]], budget: int) -> tuple[list[dict[str, Any]], int]:
     """Drop the oldest turns (a user message and the replies after it) until the history fits.
 
     System messages always stay, and so does the latest turn; NodeError when even those do not fit.
@@ -167,8 +165,10 @@ class FitToContextNode(Node):
                     text_tokens = tok.count_tokens(model, text)
                 if history:
                     history, history_tokens = fit_history(model, history, budget - text_tokens)
-                ctx.trace("trimmed", {"budget": budget, "text_tokens": text_tokens,
-                                      "history_messages": len(history)})
+                ctx.trace(
+                    "trimmed",
+                    {"budget": budget, "text_tokens": text_tokens, "history_messages": len(history)},
+                )
         except LLMError as error:
             raise NodeError(f"model: {error}") from error
         return {"text": text, "history": history, "tokens": text_tokens + history_tokens}

@@ -57,7 +57,7 @@ class ToolConfig(NodeConfig):
 
 def check_arguments(schema: Mapping[str, Any], arguments: Any) -> str | None:
     """Why `arguments` do not fit the tool's JSON schema, or None."""
-    from studio.runtime.llm_json import schema_problem
+    from studio.runtime.llm.json_output import schema_problem
 
     if not isinstance(arguments, dict):
         return f"arguments must be a JSON object, got {type(arguments).__name__}"
@@ -200,7 +200,7 @@ class CalculatorTool(ToolNode):
         }
 
     def call(self, arguments: dict[str, Any], ctx: RunContext) -> Any:
-        from studio.runtime.safe_eval import ExpressionError, evaluate, prepare_calculation
+        from studio.runtime.safety.safe_eval import ExpressionError, evaluate, prepare_calculation
 
         try:
             value = evaluate(prepare_calculation(arguments["expression"]))
@@ -278,8 +278,8 @@ class HttpRequestTool(ToolNode):
     def call(self, arguments: dict[str, Any], ctx: RunContext) -> Any:
         from urllib.parse import urlencode, urljoin
 
-        from studio.runtime.egress import EgressError, fetch
-        from studio.runtime.secrets import get_secret
+        from studio.runtime.safety.egress import EgressError, fetch
+        from studio.runtime.safety.secrets import get_secret
 
         config: HttpRequestTool.Config = self.config  # type: ignore[assignment]
         method = str(arguments.get("method") or config.methods[0]).upper()
@@ -369,7 +369,7 @@ class PythonCodeTool(ToolNode):
     def check(cls, config: NodeConfig) -> list[str]:
         import ast
 
-        from studio.runtime.llm_json import check_schema
+        from studio.runtime.llm.json_output import check_schema
 
         problems = []
         try:
@@ -382,7 +382,7 @@ class PythonCodeTool(ToolNode):
         return problems
 
     def call(self, arguments: dict[str, Any], ctx: RunContext) -> Any:
-        from studio.runtime.sandbox import SandboxError, run_code
+        from studio.runtime.safety.sandbox import SandboxError, run_code
 
         config: PythonCodeTool.Config = self.config  # type: ignore[assignment]
         try:

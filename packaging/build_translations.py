@@ -51,11 +51,25 @@ def main() -> int:
     sources = sorted(str(p) for p in (ROOT / "studio" / "gui").rglob("*.py"))
     for language in LANGUAGES:
         ts = I18N / f"studio_{language}.ts"
-        subprocess.run([tool("pyside6-lupdate"), *sources, "-ts", str(ts), "-target-language", language,
-                        "-no-obsolete", "-locations", "none"], check=True, capture_output=True)
+        subprocess.run(
+            [
+                tool("pyside6-lupdate"),
+                *sources,
+                "-ts",
+                str(ts),
+                "-target-language",
+                language,
+                "-no-obsolete",
+                "-locations",
+                "none",
+            ],
+            check=True,
+            capture_output=True,
+        )
         catalogue = json.loads((I18N / f"{language}.json").read_text(encoding="utf-8"))
-        contexts = {name: catalogue.pop(name) for name in list(catalogue)
-                    if isinstance(catalogue[name], dict)}
+        contexts = {
+            name: catalogue.pop(name) for name in list(catalogue) if isinstance(catalogue[name], dict)
+        }
         tree = ET.parse(ts)
         missing = []
         for message in tree.getroot().iter("message"):
@@ -69,8 +83,11 @@ def main() -> int:
                 missing.append(source)
         add_contexts(tree.getroot(), contexts)
         tree.write(ts, encoding="utf-8", xml_declaration=True)
-        subprocess.run([tool("pyside6-lrelease"), str(ts), "-qm", str(ts.with_suffix(".qm"))],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [tool("pyside6-lrelease"), str(ts), "-qm", str(ts.with_suffix(".qm"))],
+            check=True,
+            capture_output=True,
+        )
         print(f"{language}: {len(missing)} untranslated" + (f": {missing}" if missing else ""))
     return 0
 

@@ -23,11 +23,17 @@ sys.path.insert(0, str(ROOT))
 def demo_flow(doc, llm: bool) -> str:  # type: ignore[no-untyped-def]
     """Question -> prompt -> LLM (or a text formatter) -> answer. Returns the id of the last step."""
     question = doc.add_node("io.text_input", (0, 40), {"name": "question", "required": True})
-    prompt = doc.add_node("prompt.template", (300, 40), {
-        "template": "Answer in one short sentence.\n\nQuestion: {{ question }}", "preset": "custom"})
+    prompt = doc.add_node(
+        "prompt.template",
+        (300, 40),
+        {"template": "Answer in one short sentence.\n\nQuestion: {{ question }}", "preset": "custom"},
+    )
     if llm:
-        model = doc.add_node("llm.chat", (600, 40), {"model": "local/smollm2-135m-instruct",
-                                                      "max_tokens": 24, "temperature": 0})
+        model = doc.add_node(
+            "llm.chat",
+            (600, 40),
+            {"model": "local/smollm2-135m-instruct", "max_tokens": 24, "temperature": 0},
+        )
         port = "prompt"
     else:
         model = doc.add_node("text.format", (600, 40), {"template": "Q&A draft: {text}"})
@@ -84,8 +90,11 @@ def main(argv: list[str] | None = None) -> int:
     settle()
     if tab is not None:
         # A comment box framing the flow's inputs, to show how groups look.
-        inputs = [n.id for n in tab.doc.flow.nodes
-                  if getattr(tab.doc.node_class(n.id), "interface", None) == "input"]
+        inputs = [
+            n.id
+            for n in tab.doc.flow.nodes
+            if getattr(tab.doc.node_class(n.id), "interface", None) == "input"
+        ]
         tab.doc.add_comment_around(inputs, "Inputs")
         tab.view.fit_to_view()
         if tab.scene.nodes:

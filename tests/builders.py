@@ -17,12 +17,24 @@ class FlowBuilder:
         self.inputs: list[InterfacePort] = []
         self.outputs: list[InterfacePort] = []
 
-    def node(self, node_id: str, type_name: str, *, pinned: bool | None = None,
-             policy: dict[str, Any] | None = None, **config: Any) -> FlowBuilder:
+    def node(
+        self,
+        node_id: str,
+        type_name: str,
+        *,
+        pinned: bool | None = None,
+        policy: dict[str, Any] | None = None,
+        **config: Any,
+    ) -> FlowBuilder:
         """Add a node with the given settings."""
         self.nodes.append(
-            NodeSpec(id=node_id, type=type_name, config=config, pinned=pinned,
-                     policy=RunPolicy(**policy) if policy else None)
+            NodeSpec(
+                id=node_id,
+                type=type_name,
+                config=config,
+                pinned=pinned,
+                policy=RunPolicy(**policy) if policy else None,
+            )
         )
         return self
 
@@ -30,8 +42,9 @@ class FlowBuilder:
         """Connect "node.port" to "node.port"."""
         source_node, source_port = source.split(".")
         target_node, target_port = target.split(".")
-        self.edges.append(EdgeSpec(source=source_node, source_port=source_port,
-                                   target=target_node, target_port=target_port))
+        self.edges.append(
+            EdgeSpec(source=source_node, source_port=source_port, target=target_node, target_port=target_port)
+        )
         return self
 
     def chain(self, *endpoints: str) -> FlowBuilder:
@@ -42,8 +55,14 @@ class FlowBuilder:
 
     def build(self) -> Flow:
         """The finished flow (validated by pydantic)."""
-        return Flow(id="test-flow", name=self.name, nodes=list(self.nodes), edges=list(self.edges),
-                    inputs=list(self.inputs), outputs=list(self.outputs))
+        return Flow(
+            id="test-flow",
+            name=self.name,
+            nodes=list(self.nodes),
+            edges=list(self.edges),
+            inputs=list(self.inputs),
+            outputs=list(self.outputs),
+        )
 
 
 def flow_of(*nodes: tuple[Any, ...], wires: tuple[str, ...] | list[str] = ()) -> Flow:

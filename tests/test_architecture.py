@@ -47,19 +47,30 @@ def test_node_modules_import_nothing_heavy_at_top_level() -> None:
         " 'pyarrow', 'jieba', 'pypdf', 'docx') if x in sys.modules]\n"
         "print(heavy)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     assert result.stdout.strip() == "[]", result.stdout + result.stderr
 
 
 def test_ruff_is_clean() -> None:
     ruff = Path(sys.executable).with_name("ruff")
-    result = subprocess.run([str(ruff), "check", "studio", "nodes", "tests", "benchmarks", "scripts"],
-                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    result = subprocess.run(
+        [str(ruff), "check", "studio", "nodes", "tests", "benchmarks", "scripts"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout[-3000:]
 
 
 def test_mypy_is_clean_on_flow_and_engine() -> None:
-    result = subprocess.run([sys.executable, "-m", "mypy", "studio/flow", "studio/engine"],
-                            capture_output=True, text=True, cwd=ROOT, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "studio/flow", "studio/engine"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-3000:]

@@ -13,8 +13,13 @@ ECHO = ROOT / "tests" / "fixtures" / "flows" / "echo.json"
 
 
 def batch(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "studio.cli", "batch", str(ECHO), *args],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "studio.cli", "batch", str(ECHO), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
 
 
 def test_jsonl_rows_run_in_order_and_bad_rows_are_reported(tmp_path: Path) -> None:

@@ -23,11 +23,13 @@ def echo_flow(path: Path) -> Path:
         ("seen", "io.output", {"name": "seen"}),
         wires=["in.message->f.text", "f.text->reply.value", "in.history->seen.value"],
     )
-    flow = flow.model_copy(update={
-        "id": "echo-chat",
-        "inputs": [InterfacePort(name="message")],
-        "outputs": [InterfacePort(name="reply", type="any"), InterfacePort(name="seen", type="any")],
-    })
+    flow = flow.model_copy(
+        update={
+            "id": "echo-chat",
+            "inputs": [InterfacePort(name="message")],
+            "outputs": [InterfacePort(name="reply", type="any"), InterfacePort(name="seen", type="any")],
+        }
+    )
     save_flow(flow, path)
     return path
 
@@ -37,8 +39,9 @@ def chat(argv: list[str], lines: str, monkeypatch: pytest.MonkeyPatch) -> int:
     return main(["chat", *argv])
 
 
-def test_chat_replies_and_remembers_across_restarts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_chat_replies_and_remembers_across_restarts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     flow = str(echo_flow(tmp_path / "echo.json"))
     assert chat([flow, "--session", "alice"], "hello\nhow are you\n", monkeypatch) == 0
     out = capsys.readouterr().out
@@ -54,7 +57,7 @@ def test_chat_replies_and_remembers_across_restarts(tmp_path: Path, monkeypatch:
 
 
 def test_the_flow_gets_the_history_of_its_session(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from studio.chat_cli import ChatSession
+    from studio.cli.chat import ChatSession
     from studio.engine import compile_flow
     from studio.flow import load_flow
 
@@ -64,13 +67,16 @@ def test_the_flow_gets_the_history_of_its_session(tmp_path: Path, monkeypatch: p
     session.ask("one")
     session.ask("two")
     assert session.history() == [
-        {"role": "user", "content": "one"}, {"role": "assistant", "content": "echo: one"},
-        {"role": "user", "content": "two"}, {"role": "assistant", "content": "echo: two"},
+        {"role": "user", "content": "one"},
+        {"role": "assistant", "content": "echo: one"},
+        {"role": "user", "content": "two"},
+        {"role": "assistant", "content": "echo: two"},
     ]
 
 
-def test_list_export_and_clear_sessions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_list_export_and_clear_sessions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     flow = str(echo_flow(tmp_path / "echo.json"))
     chat([flow, "-s", "alice"], "hi\n", monkeypatch)
     chat([flow, "-s", "bob"], "yo\n/clear\nagain\n", monkeypatch)
@@ -90,18 +96,23 @@ def test_list_export_and_clear_sessions(tmp_path: Path, monkeypatch: pytest.Monk
     assert "alice" not in capsys.readouterr().out
 
 
-def test_a_flow_without_chat_input_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
-    flow = flow_of(("in", "io.text_input", {"name": "topic"}), ("o", "io.output", {"name": "r"}),
-                   wires=["in.text->o.value"])
+def test_a_flow_without_chat_input_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    flow = flow_of(
+        ("in", "io.text_input", {"name": "topic"}),
+        ("o", "io.output", {"name": "r"}),
+        wires=["in.text->o.value"],
+    )
     save_flow(flow, tmp_path / "plain.json")
     assert chat([str(tmp_path / "plain.json")], "hi\n", monkeypatch) == 2
     assert "no Chat Input node" in capsys.readouterr().err
     assert main(["chat"]) == 2
 
 
-def test_llm_tokens_stream_to_the_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_llm_tokens_stream_to_the_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     with FakeOpenAI() as server:
         server.reply("Nice to meet you, Ada.")
         flow = flow_of(
@@ -123,8 +134,9 @@ def test_llm_tokens_stream_to_the_terminal(tmp_path: Path, monkeypatch: pytest.M
 
 
 @pytest.mark.real_llm
-def test_memory_chatbot_example_keeps_each_turn_once(monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_memory_chatbot_example_keeps_each_turn_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from tests.conftest import ROOT
 
     flow = str(ROOT / "flows" / "memory_chatbot.json")

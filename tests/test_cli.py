@@ -16,13 +16,19 @@ from tests.conftest import ROOT
 BROKEN = ROOT / "tests" / "fixtures" / "flows" / "broken.json"
 
 
-def studio(*args: str, env: dict[str, str] | None = None, stdin: str | None = None,
-           cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def studio(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
     """Run the real `studio` command in a child process."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "studio.cli", *args], capture_output=True, text=True, env=full_env,
-        input=stdin, cwd=cwd, timeout=300,
+        [sys.executable, "-m", "studio.cli", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        input=stdin,
+        cwd=cwd,
+        timeout=300,
     )
 
 
@@ -57,10 +63,12 @@ def write_echo_flow(path: Path) -> Path:
     """Text Input `topic` -> Text Format -> Output `result`: no model needed."""
     from tests.builders import flow_of
 
-    flow = flow_of(("in", "io.text_input", {"name": "topic"}),
-                   ("fmt", "text.format", {"template": "about: {topic}"}),
-                   ("out", "io.output", {"name": "result"}),
-                   wires=["in.text->fmt.topic", "fmt.text->out.value"])
+    flow = flow_of(
+        ("in", "io.text_input", {"name": "topic"}),
+        ("fmt", "text.format", {"template": "about: {topic}"}),
+        ("out", "io.output", {"name": "result"}),
+        wires=["in.text->fmt.topic", "fmt.text->out.value"],
+    )
     save_flow(flow, path)
     return path
 
@@ -121,8 +129,14 @@ def test_missing_api_key_names_provider_and_where_to_put_it(tmp_path: Path) -> N
     llm.config["model"] = "openai/gpt-4o-mini"
     save_flow(flow, tmp_path / "f.json")
     env = {key: value for key, value in os.environ.items() if key != "OPENAI_API_KEY"}
-    result = subprocess.run([sys.executable, "-m", "studio.cli", "run", str(tmp_path / "f.json")],
-                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "studio.cli", "run", str(tmp_path / "f.json")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert result.returncode == 3
     assert "OPENAI_API_KEY" in result.stderr and "keyring" in result.stderr
     assert "openai" in result.stderr.lower()
@@ -146,8 +160,14 @@ def test_llm_timeout_fails_the_node_quickly(tmp_path: Path) -> None:
 def test_nodes_lists_the_catalogue_with_ports() -> None:
     result = studio("nodes")
     assert result.returncode == 0
-    for type_name in ("io.text_input", "prompt.template", "llm.chat", "parse.json", "text.join",
-                      "tokens.fit"):
+    for type_name in (
+        "io.text_input",
+        "prompt.template",
+        "llm.chat",
+        "parse.json",
+        "text.join",
+        "tokens.fit",
+    ):
         assert type_name in result.stdout
     catalogue = json.loads(studio("nodes", "--json").stdout)
     llm = next(entry for entry in catalogue if entry["type"] == "llm.chat")
@@ -163,13 +183,20 @@ def test_running_a_local_flow_never_imports_heavy_libraries(tmp_path: Path) -> N
         "heavy = sorted(m for m in ('litellm', 'lancedb', 'PySide6', 'fastembed', 'onnxruntime') "
         "if m in sys.modules); print(code, heavy)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     assert result.stdout.strip().splitlines()[-1] == "0 []"
 
 
 def test_gui_if_display_without_a_screen_says_so_and_exits_0() -> None:
     env = {key: value for key, value in os.environ.items() if key not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    result = subprocess.run([sys.executable, "-m", "studio.cli", "gui", "--if-display"],
-                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "studio.cli", "gui", "--if-display"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert result.returncode == 0 and "no screen here" in result.stderr

@@ -22,8 +22,12 @@ INPUTS: dict[str, dict[str, Any]] = json.loads(
 
 def test_the_issue_examples_exist() -> None:
     names = {path.name for path in FLOWS}
-    assert {"basic_prompt.json", "structured_extraction.json", "chain_of_thought.json",
-            "parallel_summaries.json"} <= names
+    assert {
+        "basic_prompt.json",
+        "structured_extraction.json",
+        "chain_of_thought.json",
+        "parallel_summaries.json",
+    } <= names
 
 
 @pytest.mark.parametrize("path", FLOWS, ids=[p.name for p in FLOWS])

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from studio.cli import main
-from studio.runtime.vectorstore import KnowledgeBase
+from studio.runtime.knowledge.vectorstore import KnowledgeBase
 
 
 @pytest.fixture

@@ -32,8 +32,17 @@ _WHERE = {
 }
 
 __all__ = [
-    "BadInput", "CompiledFlow", "Event", "NodeError", "NodeState", "RunResult", "RunStore",
-    "arun_flow", "compile_flow", "run_flow", "validate_flow",
+    "BadInput",
+    "CompiledFlow",
+    "Event",
+    "NodeError",
+    "NodeState",
+    "RunResult",
+    "RunStore",
+    "arun_flow",
+    "compile_flow",
+    "run_flow",
+    "validate_flow",
 ]
 
 

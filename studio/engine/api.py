@@ -52,10 +52,17 @@ async def arun_flow(
         if node_id not in compiled.nodes:
             raise BadInput(f"no node with id {node_id!r} in this flow")
     scheduler = Scheduler(
-        compiled, inputs, on_event=on_event,
+        compiled,
+        inputs,
+        on_event=on_event,
         cache=cache if cache is not None else (default_cache() if use_cache else None),
-        use_cache=use_cache, max_concurrency=max_concurrency, base_dir=base_dir, cancel=cancel,
-        only=only, rerun=rerun, extras=extras,
+        use_cache=use_cache,
+        max_concurrency=max_concurrency,
+        base_dir=base_dir,
+        cancel=cancel,
+        only=only,
+        rerun=rerun,
+        extras=extras,
     )
     result = await scheduler.run()
     if record:

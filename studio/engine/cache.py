@@ -104,9 +104,7 @@ class OutputCache:
             if not pending or db is None:
                 return
             with db:
-                db.executemany(
-                    "INSERT OR REPLACE INTO outputs (key, value) VALUES (?, ?)", pending.items()
-                )
+                db.executemany("INSERT OR REPLACE INTO outputs (key, value) VALUES (?, ?)", pending.items())
 
     def clear(self) -> None:
         """Forget everything, in memory and on disk."""

@@ -102,9 +102,9 @@ def _config_problems(error: ValidationError, index: int, label: str) -> list[Pro
     ]
 
 
-def _load_config(spec: NodeSpec, index: int, node_class: type[Node], label: str) -> tuple[
-    NodeConfig | None, list[Problem]
-]:
+def _load_config(
+    spec: NodeSpec, index: int, node_class: type[Node], label: str
+) -> tuple[NodeConfig | None, list[Problem]]:
     raw: dict[str, Any] = dict(spec.config)
     where = f"$.nodes[{index}]"
     if spec.version > node_class.version:
@@ -150,7 +150,12 @@ def _compile_nodes(flow: Flow, registry: Registry) -> tuple[dict[str, CompiledNo
             problems.append(Problem(f"$.nodes[{index}].config", f"{label}: {error}"))
             continue
         nodes[spec.id] = CompiledNode(
-            spec, index, node_class, config, inputs, outputs,
+            spec,
+            index,
+            node_class,
+            config,
+            inputs,
+            outputs,
             config_json=stable_json(config.model_dump(mode="json")),
             mode=run_mode(node_class),
             deterministic=node_class.is_deterministic(config),
@@ -202,9 +207,7 @@ def _check_edge(
     ), problems
 
 
-def _interface_problems(
-    flow: Flow, nodes: dict[str, CompiledNode], labels: dict[str, str]
-) -> list[Problem]:
+def _interface_problems(flow: Flow, nodes: dict[str, CompiledNode], labels: dict[str, str]) -> list[Problem]:
     problems = []
     for kind in ("input", "output"):
         declared = {port.name for port in getattr(flow, kind + "s")}
@@ -220,8 +223,7 @@ def _interface_problems(
                 problems.append(
                     Problem(
                         f"$.nodes[{node.index}].config.name",
-                        f"node {label}: flow {kind} {name!r} is already fed by node "
-                        f"{labels[bound[name]]}",
+                        f"node {label}: flow {kind} {name!r} is already fed by node {labels[bound[name]]}",
                     )
                 )
             bound[name] = node.id

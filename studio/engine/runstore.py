@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from studio.runtime.secrets import redact
+from studio.runtime.safety.secrets import redact
 
 if TYPE_CHECKING:
     from studio.engine.scheduler import RunResult
@@ -81,20 +81,39 @@ class RunStore:
         for node_id, state in result.nodes.items():
             rows.append(
                 (
-                    result.run_id, node_id, state.node_type, state.status, _to_text(state.inputs),
-                    _to_text(state.outputs), redact(state.error) if state.error else None,
-                    state.caused_by, state.started, state.duration_s, state.usage.prompt_tokens,
-                    state.usage.completion_tokens, state.usage.cost_usd, _to_text(state.trace),
+                    result.run_id,
+                    node_id,
+                    state.node_type,
+                    state.status,
+                    _to_text(state.inputs),
+                    _to_text(state.outputs),
+                    redact(state.error) if state.error else None,
+                    state.caused_by,
+                    state.started,
+                    state.duration_s,
+                    state.usage.prompt_tokens,
+                    state.usage.completion_tokens,
+                    state.usage.cost_usd,
+                    _to_text(state.trace),
                 )
             )
         with self._lock, self._db:
             self._db.execute(
                 "INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
-                    result.run_id, result.flow_id, result.flow_name, flow_path, result.started,
-                    result.duration_s, result.status, _to_text(result.inputs),
-                    _to_text(result.outputs), redact(result.error) if result.error else None,
-                    result.usage.prompt_tokens, result.usage.completion_tokens, result.usage.cost_usd,
+                    result.run_id,
+                    result.flow_id,
+                    result.flow_name,
+                    flow_path,
+                    result.started,
+                    result.duration_s,
+                    result.status,
+                    _to_text(result.inputs),
+                    _to_text(result.outputs),
+                    redact(result.error) if result.error else None,
+                    result.usage.prompt_tokens,
+                    result.usage.completion_tokens,
+                    result.usage.cost_usd,
                 ),
             )
             self._db.executemany(
@@ -115,11 +134,34 @@ class RunStore:
 
     @staticmethod
     def _summary(row: tuple[Any, ...]) -> RunSummary:
-        (run_id, flow_id, flow_name, _path, started, duration, status, inputs, outputs, error,
-         prompt_tokens, completion_tokens, cost) = row
+        (
+            run_id,
+            flow_id,
+            flow_name,
+            _path,
+            started,
+            duration,
+            status,
+            inputs,
+            outputs,
+            error,
+            prompt_tokens,
+            completion_tokens,
+            cost,
+        ) = row
         return RunSummary(
-            run_id, flow_id, flow_name, started, duration, status, json.loads(inputs),
-            json.loads(outputs), error, prompt_tokens, completion_tokens, cost,
+            run_id,
+            flow_id,
+            flow_name,
+            started,
+            duration,
+            status,
+            json.loads(inputs),
+            json.loads(outputs),
+            error,
+            prompt_tokens,
+            completion_tokens,
+            cost,
         )
 
     def get_run(self, run_id: str) -> tuple[RunSummary, list[dict[str, Any]]] | None:
@@ -128,9 +170,7 @@ class RunStore:
             row = self._db.execute("SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone()
             if row is None:
                 return None
-            cursor = self._db.execute(
-                "SELECT * FROM node_runs WHERE run_id = ? ORDER BY started", (run_id,)
-            )
+            cursor = self._db.execute("SELECT * FROM node_runs WHERE run_id = ? ORDER BY started", (run_id,))
             names = [column[0] for column in cursor.description]
             node_rows = cursor.fetchall()
         nodes = []

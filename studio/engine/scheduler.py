@@ -149,9 +149,7 @@ class Scheduler:
         self.forced: set[str] = set()
         for node_id in rerun or ():
             self.forced |= {node_id} | compiled.descendants(node_id)
-        self.states = {
-            node_id: NodeState(compiled.nodes[node_id].spec.type) for node_id in self.selected
-        }
+        self.states = {node_id: NodeState(compiled.nodes[node_id].spec.type) for node_id in self.selected}
         self.finish_order: list[str] = []
         self._position = {node_id: index for index, node_id in enumerate(compiled.order)}
 
@@ -181,8 +179,10 @@ class Scheduler:
         for wire in node.incoming:
             source = self.states[wire.source]
             present = inputs_present.get(wire.source + "." + wire.source_port)
-            parts.append(f"{wire.target_port}|{source.key}|{wire.source_port}|{wire.source_type.value}|"
-                         f"{wire.target_type.value}|{present}")
+            parts.append(
+                f"{wire.target_port}|{source.key}|{wire.source_port}|{wire.source_type.value}|"
+                f"{wire.target_type.value}|{present}"
+            )
         if node.node_class.interface == "input":
             name = node.node_class.interface_name(node.config) or ""
             parts.append(stable_json(["flow_input", name in self.inputs, self.inputs.get(name)]))
@@ -227,8 +227,11 @@ class Scheduler:
         clock = time.perf_counter()
         self.emit(
             RunStarted(
-                self.run_id, flow_id=self.flow.id, flow_name=self.flow.name,
-                inputs=self.inputs, node_count=len(self.selected),
+                self.run_id,
+                flow_id=self.flow.id,
+                flow_name=self.flow.name,
+                inputs=self.inputs,
+                node_count=len(self.selected),
             )
         )
         self._executor = ThreadPoolExecutor(
@@ -323,8 +326,15 @@ class Scheduler:
                 state.error = f"not run: upstream node {self.compiled.label(root)} {source.status}"
                 state.error_type = "UpstreamFailed"
                 if source.status == "failed":
-                    self.emit(NodeFailed(self.run_id, node_id=node.id, error=state.error,
-                                         error_type=state.error_type, caused_by=root))
+                    self.emit(
+                        NodeFailed(
+                            self.run_id,
+                            node_id=node.id,
+                            error=state.error,
+                            error_type=state.error_type,
+                            caused_by=root,
+                        )
+                    )
                 return None
         values, skip_reason, present = self._gather(node)
         if values is None:
@@ -334,9 +344,7 @@ class Scheduler:
         state.inputs = values
         state.key = self._key(node, present)
         state.cacheable = (
-            self.use_cache
-            and node.id not in self.forced
-            and (node.deterministic or bool(node.spec.pinned))
+            self.use_cache and node.id not in self.forced and (node.deterministic or bool(node.spec.pinned))
         )
         if state.cacheable and self.cache is not None:
             hit = self.cache.get(state.key)
@@ -349,10 +357,18 @@ class Scheduler:
 
     def _context(self, node: CompiledNode) -> RunContext:
         return RunContext(
-            run_id=self.run_id, node_id=node.id, node_label=self.compiled.label(node.id),
-            emit=self.emit, loop=self._loop, cancelled=self.cancel_event, flow_inputs=self.inputs,
-            variables=self.variables, base_dir=self.base_dir, extras=self.extras,
-            streaming=bool(self.listeners), flow_id=self.flow.id,
+            run_id=self.run_id,
+            node_id=node.id,
+            node_label=self.compiled.label(node.id),
+            emit=self.emit,
+            loop=self._loop,
+            cancelled=self.cancel_event,
+            flow_inputs=self.inputs,
+            variables=self.variables,
+            base_dir=self.base_dir,
+            extras=self.extras,
+            streaming=bool(self.listeners),
+            flow_id=self.flow.id,
         )
 
     def _begin_attempt(self, node: CompiledNode, state: NodeState, attempt: int) -> RunContext:
@@ -361,8 +377,9 @@ class Scheduler:
             self.emit(NodeStarted(self.run_id, node_id=node.id, node_type=node.spec.type, attempt=attempt))
         return self._context(node)
 
-    def _succeeded(self, node: CompiledNode, state: NodeState, outputs: Any, ctx: RunContext,
-                   clock: float) -> None:
+    def _succeeded(
+        self, node: CompiledNode, state: NodeState, outputs: Any, ctx: RunContext, clock: float
+    ) -> None:
         state.outputs = self._checked_outputs(node, outputs)
         state.usage.add(ctx.usage)
         state.status, state.error, state.error_type = "done", None, None
@@ -371,16 +388,30 @@ class Scheduler:
             self.cache.put(state.key, state.outputs)
         self._key_by_outputs(node, state)
         if self.listeners:
-            self.emit(NodeFinished(self.run_id, node_id=node.id, outputs=state.outputs,
-                                   duration_s=state.duration_s, usage=state.usage))
+            self.emit(
+                NodeFinished(
+                    self.run_id,
+                    node_id=node.id,
+                    outputs=state.outputs,
+                    duration_s=state.duration_s,
+                    usage=state.usage,
+                )
+            )
 
     def _failed(self, node: CompiledNode, state: NodeState, clock: float) -> None:
         # The traceback goes to the log (for developers); users see the one-line error.
         log.debug("node %s failed: %s", node.id, state.error, exc_info=True)
         state.status = "failed"
         state.duration_s = time.perf_counter() - clock
-        self.emit(NodeFailed(self.run_id, node_id=node.id, error=state.error or "failed",
-                             error_type=state.error_type or "Error", duration_s=state.duration_s))
+        self.emit(
+            NodeFailed(
+                self.run_id,
+                node_id=node.id,
+                error=state.error or "failed",
+                error_type=state.error_type or "Error",
+                duration_s=state.duration_s,
+            )
+        )
 
     def _run_inline(self, node: CompiledNode, state: NodeState, values: dict[str, Any]) -> None:
         """Run a cheap synchronous node on the loop, once, with no time limit."""
@@ -437,8 +468,9 @@ class Scheduler:
                 self._failed(node, state, clock)
                 return
 
-    async def _call(self, node: CompiledNode, values: dict[str, Any], ctx: RunContext,
-                    timeout: float | None) -> Any:
+    async def _call(
+        self, node: CompiledNode, values: dict[str, Any], ctx: RunContext, timeout: float | None
+    ) -> Any:
         instance = node.node_class(node.config)
         if node.mode == "async":
             call = instance.run(values, ctx)
@@ -484,16 +516,33 @@ class Scheduler:
             status = "succeeded"
         failures = [
             f"node {self.compiled.label(i)}: {s.error}"
-            for i, s in self.states.items() if s.status == "failed" and s.caused_by is None
+            for i, s in self.states.items()
+            if s.status == "failed" and s.caused_by is None
         ]
         result = RunResult(
-            run_id=self.run_id, flow_id=self.flow.id, flow_name=self.flow.name, status=status,
-            inputs=self.inputs, outputs=outputs, nodes=self.states, started=started,
-            duration_s=duration, usage=usage, error="; ".join(failures) or None,
+            run_id=self.run_id,
+            flow_id=self.flow.id,
+            flow_name=self.flow.name,
+            status=status,
+            inputs=self.inputs,
+            outputs=outputs,
+            nodes=self.states,
+            started=started,
+            duration_s=duration,
+            usage=usage,
+            error="; ".join(failures) or None,
             order=self.finish_order,
         )
-        self.emit(RunFinished(self.run_id, status=status, outputs=outputs, duration_s=duration,
-                              usage=usage, error=result.error))
+        self.emit(
+            RunFinished(
+                self.run_id,
+                status=status,
+                outputs=outputs,
+                duration_s=duration,
+                usage=usage,
+                error=result.error,
+            )
+        )
         return result
 
 
@@ -503,4 +552,3 @@ def describe_error(error: BaseException, timeout: float | None = None) -> str:
         return f"took longer than its {timeout:g} s time limit"
     text = str(error).strip() or type(error).__name__
     return text if isinstance(error, NodeError) else f"{type(error).__name__}: {text}"
-

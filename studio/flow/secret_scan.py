@@ -46,9 +46,15 @@ def find_secrets(flow: Flow) -> list[Problem]:
         for path, text in _strings(value, base):
             for what, pattern in _PATTERNS:
                 if pattern.search(text):
-                    problems.append(Problem(path, (
-                        f"this looks like {what}; flow files are shared, so keys never go in them: "
-                        "store it in Settings > API keys (the OS keyring) or an environment variable, "
-                        'and refer to it by name, e.g. {"secret": "OPENAI_API_KEY"}')))
+                    problems.append(
+                        Problem(
+                            path,
+                            (
+                                f"this looks like {what}; flow files are shared, so keys never go in "
+                                "them: store it in Settings > API keys (the OS keyring) or an environment "
+                                'variable, and refer to it by name, e.g. {"secret": "OPENAI_API_KEY"}'
+                            ),
+                        )
+                    )
                     break
     return problems

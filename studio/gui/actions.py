@@ -51,63 +51,70 @@ SPEC: list[tuple[str, object, str, str]] = [
 def texts(w: MainWindow) -> dict[str, tuple[str, str]]:
     """(menu text, tooltip) per action; literal translate() calls so lupdate finds them."""
     return {
-        "new": (translate("MainWindow", "&New"),
-               translate("MainWindow", "Start a new, empty flow")),
-        "open": (translate("MainWindow", "&Open…"),
-                translate("MainWindow", "Open a flow file")),
-        "save": (translate("MainWindow", "&Save"),
-                translate("MainWindow", "Save the flow")),
-        "save_as": (translate("MainWindow", "Save &As…"),
-                   translate("MainWindow", "Save the flow under a new name")),
-        "close_tab": (translate("MainWindow", "&Close"),
-                     translate("MainWindow", "Close this flow")),
-        "start_page": (translate("MainWindow", "Start &Page"),
-                      translate("MainWindow", "Show templates and recent files")),
-        "settings": (translate("MainWindow", "Se&ttings…"),
-                    translate("MainWindow", "API keys, theme and language")),
-        "quit": (translate("MainWindow", "&Quit"),
-                translate("MainWindow", "Quit Chain Studio")),
-        "undo": (translate("MainWindow", "&Undo"),
-                translate("MainWindow", "Undo the last edit")),
-        "redo": (translate("MainWindow", "&Redo"),
-                translate("MainWindow", "Redo the edit just undone")),
-        "cut": (translate("MainWindow", "Cu&t"),
-               translate("MainWindow", "Cut the selected nodes")),
-        "copy": (translate("MainWindow", "&Copy"),
-                translate("MainWindow", "Copy the selected nodes")),
-        "paste": (translate("MainWindow", "&Paste"),
-                 translate("MainWindow", "Paste nodes")),
-        "duplicate": (translate("MainWindow", "&Duplicate"),
-                     translate("MainWindow", "Duplicate the selected nodes")),
-        "delete": (translate("MainWindow", "De&lete"),
-                  translate("MainWindow", "Delete the selected nodes and wires")),
-        "select_all": (translate("MainWindow", "Select &All"),
-                      translate("MainWindow", "Select every node")),
-        "find": (translate("MainWindow", "&Find Node…"),
-                translate("MainWindow", "Find a node by name or type")),
-        "quick_add": (translate("MainWindow", "&Add Node…"),
-                     translate("MainWindow", "Find a node type and place it (also Tab or double-click)")),
-        "add_comment": (translate("MainWindow", "Add &Comment Around Selection"),
-                       translate("MainWindow",
-                                 "Frame the selected nodes (or the view's centre) with a comment box")),
-        "auto_layout": (translate("MainWindow", "Auto &Layout"),
-                       translate("MainWindow", "Arrange the selection, or the whole flow, left to right")),
-        "fit": (translate("MainWindow", "&Fit to View"),
-               translate("MainWindow", "Show the whole flow")),
-        "zoom_in": (translate("MainWindow", "Zoom &In"),
-                   translate("MainWindow", "Zoom in")),
-        "zoom_out": (translate("MainWindow", "Zoom &Out"),
-                    translate("MainWindow", "Zoom out")),
-        "snap": (translate("MainWindow", "&Snap to Grid"),
-                translate("MainWindow", "Align nodes to the grid when moving them")),
-        "run": (translate("MainWindow", "&Run"),
-               translate("MainWindow", "Run the whole flow (F5)")),
-        "run_to": (translate("MainWindow", "Run &to Selected"),
-                  translate("MainWindow", "Run the selected node and what it needs")),
-        "run_from": (translate("MainWindow", "Run &from Selected"),
-                    translate("MainWindow", "Re-run the selected node and everything after it")),
-        "stop": (translate("MainWindow", "&Stop"),
-                translate("MainWindow", "Stop the run (Shift+F5)")),
+        "new": (translate("MainWindow", "&New"), translate("MainWindow", "Start a new, empty flow")),
+        "open": (translate("MainWindow", "&Open…"), translate("MainWindow", "Open a flow file")),
+        "save": (translate("MainWindow", "&Save"), translate("MainWindow", "Save the flow")),
+        "save_as": (
+            translate("MainWindow", "Save &As…"),
+            translate("MainWindow", "Save the flow under a new name"),
+        ),
+        "close_tab": (translate("MainWindow", "&Close"), translate("MainWindow", "Close this flow")),
+        "start_page": (
+            translate("MainWindow", "Start &Page"),
+            translate("MainWindow", "Show templates and recent files"),
+        ),
+        "settings": (
+            translate("MainWindow", "Se&ttings…"),
+            translate("MainWindow", "API keys, theme and language"),
+        ),
+        "quit": (translate("MainWindow", "&Quit"), translate("MainWindow", "Quit Chain Studio")),
+        "undo": (translate("MainWindow", "&Undo"), translate("MainWindow", "Undo the last edit")),
+        "redo": (translate("MainWindow", "&Redo"), translate("MainWindow", "Redo the edit just undone")),
+        "cut": (translate("MainWindow", "Cu&t"), translate("MainWindow", "Cut the selected nodes")),
+        "copy": (translate("MainWindow", "&Copy"), translate("MainWindow", "Copy the selected nodes")),
+        "paste": (translate("MainWindow", "&Paste"), translate("MainWindow", "Paste nodes")),
+        "duplicate": (
+            translate("MainWindow", "&Duplicate"),
+            translate("MainWindow", "Duplicate the selected nodes"),
+        ),
+        "delete": (
+            translate("MainWindow", "De&lete"),
+            translate("MainWindow", "Delete the selected nodes and wires"),
+        ),
+        "select_all": (translate("MainWindow", "Select &All"), translate("MainWindow", "Select every node")),
+        "find": (
+            translate("MainWindow", "&Find Node…"),
+            translate("MainWindow", "Find a node by name or type"),
+        ),
+        "quick_add": (
+            translate("MainWindow", "&Add Node…"),
+            translate("MainWindow", "Find a node type and place it (also Tab or double-click)"),
+        ),
+        "add_comment": (
+            translate("MainWindow", "Add &Comment Around Selection"),
+            translate("MainWindow", "Frame the selected nodes (or the view's centre) with a comment box"),
+        ),
+        "auto_layout": (
+            translate("MainWindow", "Auto &Layout"),
+            translate("MainWindow", "Arrange the selection, or the whole flow, left to right"),
+        ),
+        "fit": (translate("MainWindow", "&Fit to View"), translate("MainWindow", "Show the whole flow")),
+        "zoom_in": (translate("MainWindow", "Zoom &In"), translate("MainWindow", "Zoom in")),
+        "zoom_out": (translate("MainWindow", "Zoom &Out"), translate("MainWindow", "Zoom out")),
+        "snap": (
+            translate("MainWindow", "&Snap to Grid"),
+            translate("MainWindow", "Align nodes to the grid when moving them"),
+        ),
+        "run": (translate("MainWindow", "&Run"), translate("MainWindow", "Run the whole flow (F5)")),
+        "run_to": (
+            translate("MainWindow", "Run &to Selected"),
+            translate("MainWindow", "Run the selected node and what it needs"),
+        ),
+        "run_from": (
+            translate("MainWindow", "Run &from Selected"),
+            translate("MainWindow", "Re-run the selected node and everything after it"),
+        ),
+        "stop": (translate("MainWindow", "&Stop"), translate("MainWindow", "Stop the run (Shift+F5)")),
     }
 
 
@@ -149,8 +156,21 @@ def build(w: MainWindow) -> dict[str, QAction]:
     w._menus = menus
     toolbar = w.addToolBar("main")
     toolbar.setObjectName("main-toolbar")
-    for name in ("new", "open", "save", None, "undo", "redo", None, "run", "run_to", "stop", None, "fit",
-                 "auto_layout"):
+    for name in (
+        "new",
+        "open",
+        "save",
+        None,
+        "undo",
+        "redo",
+        None,
+        "run",
+        "run_to",
+        "stop",
+        None,
+        "fit",
+        "auto_layout",
+    ):
         if name is None:
             toolbar.addSeparator()
         else:
@@ -160,10 +180,17 @@ def build(w: MainWindow) -> dict[str, QAction]:
     # Standard icons from the Qt style: native-looking and sharp at any DPI, no image files.
     pixmaps = QStyle.StandardPixmap
     icons = {
-        "new": pixmaps.SP_FileIcon, "open": pixmaps.SP_DialogOpenButton, "save": pixmaps.SP_DialogSaveButton,
-        "undo": pixmaps.SP_ArrowBack, "redo": pixmaps.SP_ArrowForward, "run": pixmaps.SP_MediaPlay,
-        "run_to": pixmaps.SP_MediaSeekForward, "stop": pixmaps.SP_MediaStop, "fit": pixmaps.SP_DesktopIcon,
-        "auto_layout": pixmaps.SP_FileDialogListView, "delete": pixmaps.SP_TrashIcon,
+        "new": pixmaps.SP_FileIcon,
+        "open": pixmaps.SP_DialogOpenButton,
+        "save": pixmaps.SP_DialogSaveButton,
+        "undo": pixmaps.SP_ArrowBack,
+        "redo": pixmaps.SP_ArrowForward,
+        "run": pixmaps.SP_MediaPlay,
+        "run_to": pixmaps.SP_MediaSeekForward,
+        "stop": pixmaps.SP_MediaStop,
+        "fit": pixmaps.SP_DesktopIcon,
+        "auto_layout": pixmaps.SP_FileDialogListView,
+        "delete": pixmaps.SP_TrashIcon,
         "settings": pixmaps.SP_FileDialogDetailedView,
     }
     for name, pixmap in icons.items():

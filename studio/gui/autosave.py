@@ -83,8 +83,12 @@ def find_recoverable() -> list[Recoverable]:
 class Autosaver(QObject):
     """Writes the dirty documents every INTERVAL_MS."""
 
-    def __init__(self, documents: Callable[[], Iterable[FlowDocument]], parent: QObject | None = None,
-                 interval_ms: int = INTERVAL_MS):
+    def __init__(
+        self,
+        documents: Callable[[], Iterable[FlowDocument]],
+        parent: QObject | None = None,
+        interval_ms: int = INTERVAL_MS,
+    ):
         super().__init__(parent)
         self.documents = documents
         self.timer = QTimer(self)

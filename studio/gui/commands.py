@@ -226,8 +226,13 @@ class SetConfig(_Command):
 class Paste(_Command):
     """Add copied nodes, the wires between them and copied comment boxes."""
 
-    def __init__(self, doc: FlowDocument, nodes: list[NodeSpec], edges: list[EdgeSpec],
-                 comments: list[Comment] | None = None):
+    def __init__(
+        self,
+        doc: FlowDocument,
+        nodes: list[NodeSpec],
+        edges: list[EdgeSpec],
+        comments: list[Comment] | None = None,
+    ):
         super().__init__(translate("Commands", "Paste"))
         self._doc, self.nodes, self.edges = weakref.ref(doc), nodes, edges
         self.comments = list(comments or [])
@@ -291,8 +296,14 @@ class RemoveComments(_Command):
 class ChangeComment(_Command):
     """Move, resize or retitle a comment box; a move carries the nodes inside it along."""
 
-    def __init__(self, doc: FlowDocument, comment_id: str, changes: dict[str, Any], text: str,
-                 positions: dict[str, tuple[float, float]] | None = None):
+    def __init__(
+        self,
+        doc: FlowDocument,
+        comment_id: str,
+        changes: dict[str, Any],
+        text: str,
+        positions: dict[str, tuple[float, float]] | None = None,
+    ):
         super().__init__(text)
         self._doc, self.comment_id = weakref.ref(doc), comment_id
         self.before = doc.comment(comment_id)

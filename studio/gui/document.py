@@ -227,20 +227,20 @@ class FlowDocument(QObject):
         config[key] = value
         self.set_config(node_id, config)
 
-    def copy_nodes(self, node_ids: set[str] | list[str],
-                   comment_ids: set[str] | list[str] = ()) -> dict[str, Any]:
+    def copy_nodes(
+        self, node_ids: set[str] | list[str], comment_ids: set[str] | list[str] = ()
+    ) -> dict[str, Any]:
         """A clipboard payload: the nodes, the wires between them and comment boxes, as JSON data."""
         chosen = set(node_ids)
         nodes = [n.model_dump(mode="json", exclude_none=True) for n in self.flow.nodes if n.id in chosen]
         edges = [
-            e.model_dump(mode="json")
-            for e in self.flow.edges
-            if e.source in chosen and e.target in chosen
+            e.model_dump(mode="json") for e in self.flow.edges if e.source in chosen and e.target in chosen
         ]
         payload: dict[str, Any] = {"chain_studio_clipboard": 1, "nodes": nodes, "edges": edges}
         framed = set(comment_ids)
-        comments = [c.model_dump(mode="json", exclude_none=True) for c in self.flow.comments or []
-                    if c.id in framed]
+        comments = [
+            c.model_dump(mode="json", exclude_none=True) for c in self.flow.comments or [] if c.id in framed
+        ]
         if comments:
             payload["comments"] = comments
         return payload
@@ -270,10 +270,15 @@ class FlowDocument(QObject):
         comments = []
         for raw in payload.get("comments", []):
             comment = Comment.model_validate(raw)
-            comments.append(comment.model_copy(update={
-                "id": "comment-" + uuid.uuid4().hex[:8],
-                "x": comment.x + offset[0], "y": comment.y + offset[1],
-            }))
+            comments.append(
+                comment.model_copy(
+                    update={
+                        "id": "comment-" + uuid.uuid4().hex[:8],
+                        "x": comment.x + offset[0],
+                        "y": comment.y + offset[1],
+                    }
+                )
+            )
         if nodes or comments:
             self.undo_stack.push(Paste(self, nodes, edges, comments))
         return [n.id for n in nodes] + [c.id for c in comments]
@@ -328,8 +333,15 @@ class FlowDocument(QObject):
         from studio.gui.commands import AddComment
 
         x, y, width, height = (float(v) for v in rect)
-        comment = Comment(id="comment-" + uuid.uuid4().hex[:8], text=text, x=x, y=y,
-                          width=max(width, 40.0), height=max(height, 40.0), color=color)
+        comment = Comment(
+            id="comment-" + uuid.uuid4().hex[:8],
+            text=text,
+            x=x,
+            y=y,
+            width=max(width, 40.0),
+            height=max(height, 40.0),
+            color=color,
+        )
         self.undo_stack.push(AddComment(self, comment))
         return comment.id
 
@@ -356,8 +368,9 @@ class FlowDocument(QObject):
         if ids:
             self.undo_stack.push(RemoveComments(self, ids))
 
-    def move_comment(self, comment_id: str, pos: tuple[float, float],
-                     node_ids: list[str] | None = None) -> None:
+    def move_comment(
+        self, comment_id: str, pos: tuple[float, float], node_ids: list[str] | None = None
+    ) -> None:
         """Move a comment box and the nodes inside it (or `node_ids`) by the same distance."""
         from studio.gui.commands import ChangeComment
 
@@ -367,8 +380,11 @@ class FlowDocument(QObject):
             return
         inside = self.nodes_inside(comment_id) if node_ids is None else node_ids
         positions = {i: (self.position(i)[0] + dx, self.position(i)[1] + dy) for i in inside}
-        self.undo_stack.push(ChangeComment(self, comment_id, {"x": float(pos[0]), "y": float(pos[1])},
-                                           self.tr("Move comment"), positions))
+        self.undo_stack.push(
+            ChangeComment(
+                self, comment_id, {"x": float(pos[0]), "y": float(pos[1])}, self.tr("Move comment"), positions
+            )
+        )
 
     def resize_comment(self, comment_id: str, width: float, height: float) -> None:
         """Change a comment box's size."""

@@ -120,6 +120,7 @@ class EditorTab(QWidget):
             if event.caused_by and event.caused_by != node_id:
                 cause = "\n" + self.tr("(because %s failed)") % self.doc.flow.label(event.caused_by)
             state.error = f"{event.error_type}: {event.error}{cause}"
-            item.set_run_state("failed", format_duration(event.duration_s) if event.duration_s else "",
-                               event.error)
+            item.set_run_state(
+                "failed", format_duration(event.duration_s) if event.duration_s else "", event.error
+            )
         self.nodeRunChanged.emit(node_id)

@@ -118,7 +118,7 @@ def known_models() -> list[str]:
     """Models to offer: local ones found on disk, and API examples for providers with a key set."""
     models: list[str] = []
     try:
-        from studio.runtime.llm_local import list_local_models
+        from studio.runtime.llm.local import list_local_models
 
         models.extend(list_local_models())
     except Exception:  # the runtime is optional for editing

@@ -163,7 +163,7 @@ def overlapping(flow: Flow, width: float = 210.0, height: float = 60.0) -> bool:
         return False  # not worth the quadratic check; big flows come from the editor anyway
     spots = [(float(n.ui.get("x", 0)), float(n.ui.get("y", 0))) for n in flow.nodes]
     for index, (x, y) in enumerate(spots):
-        for other_x, other_y in spots[index + 1:]:
+        for other_x, other_y in spots[index + 1 :]:
             if abs(x - other_x) < width and abs(y - other_y) < height:
                 return True
     return False

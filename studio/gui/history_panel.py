@@ -35,10 +35,19 @@ class HistoryPanel(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.runs.setHeaderLabels([self.tr("When"), self.tr("Flow"), self.tr("Status"), self.tr("Duration"),
-                                   self.tr("Tokens"), self.tr("Cost")])
-        self.nodes.setHeaderLabels([self.tr("Node"), self.tr("Status"), self.tr("Duration"),
-                                    self.tr("Output")])
+        self.runs.setHeaderLabels(
+            [
+                self.tr("When"),
+                self.tr("Flow"),
+                self.tr("Status"),
+                self.tr("Duration"),
+                self.tr("Tokens"),
+                self.tr("Cost"),
+            ]
+        )
+        self.nodes.setHeaderLabels(
+            [self.tr("Node"), self.tr("Status"), self.tr("Duration"), self.tr("Output")]
+        )
         self.runs.setToolTip(self.tr("Past runs; select one to see what each node did"))
 
     def _store(self) -> Any:
@@ -60,8 +69,16 @@ class HistoryPanel(QWidget):
         for run in summaries:
             when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(run.started))
             tokens = run.prompt_tokens + run.completion_tokens
-            item = QTreeWidgetItem([when, run.flow_name, run.status, f"{run.duration_s:.2f} s",
-                                    str(tokens), f"${run.cost_usd:.4f}"])
+            item = QTreeWidgetItem(
+                [
+                    when,
+                    run.flow_name,
+                    run.status,
+                    f"{run.duration_s:.2f} s",
+                    str(tokens),
+                    f"${run.cost_usd:.4f}",
+                ]
+            )
             item.setData(0, RUN_ROLE, run.run_id)
             item.setToolTip(0, json.dumps(run.inputs, ensure_ascii=False)[:500])
             self.runs.addTopLevelItem(item)
@@ -86,8 +103,9 @@ class HistoryPanel(QWidget):
         _summary, records = found
         for record in records:
             output = json.dumps(record.get("outputs"), ensure_ascii=False)[:200]
-            row = QTreeWidgetItem([record["node_id"][:8], record["status"],
-                                   f"{record.get('duration_s') or 0:.2f} s", output])
+            row = QTreeWidgetItem(
+                [record["node_id"][:8], record["status"], f"{record.get('duration_s') or 0:.2f} s", output]
+            )
             row.setData(0, RUN_ROLE, record["node_id"])
             self._records[record["node_id"]] = record
             self.nodes.addTopLevelItem(row)

@@ -106,8 +106,10 @@ class Inspector(QWidget):
                 % spec.type
             )
             return
-        self.heading.setText(f"<b>{catalogue_text(node_class.title)}</b> <small>({spec.type})</small><br>"
-                             f"<small>{catalogue_text(node_class.description)}</small>")
+        self.heading.setText(
+            f"<b>{catalogue_text(node_class.title)}</b> <small>({spec.type})</small><br>"
+            f"<small>{catalogue_text(node_class.description)}</small>"
+        )
         advanced: list[FieldInfo] = []
         for info in field_infos(node_class.Config.model_json_schema()):
             if info.advanced:
@@ -217,7 +219,10 @@ class Inspector(QWidget):
         problems = self.problems()
         for name, editor in self.editors.items():
             editor.set_error(problems.get(name))
-        general = [f"{k}: {v}" if k and k not in self.editors else v
-                   for k, v in problems.items() if k == "" or k not in self.editors]
+        general = [
+            f"{k}: {v}" if k and k not in self.editors else v
+            for k, v in problems.items()
+            if k == "" or k not in self.editors
+        ]
         shown = [f"{self.editors[k].info.title}: {v}" for k, v in problems.items() if k in self.editors]
         self.problem_label.setText("\n".join(general + shown))

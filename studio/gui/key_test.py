@@ -19,9 +19,9 @@ TEST_MODELS: dict[str, str] = {
 def check_key(key_name: str, model: str, api_base: str | None = None, timeout_s: float = 20.0) -> str | None:
     """Make a one-token call with the key stored under `key_name`; None when it worked, else why
     not (with the key itself scrubbed from the message)."""
-    from studio.runtime.llm import chat
-    from studio.runtime.llm_types import ChatRequest
-    from studio.runtime.secrets import get_secret
+    from studio.runtime.llm.facade import chat
+    from studio.runtime.llm.types import ChatRequest
+    from studio.runtime.safety.secrets import get_secret
 
     request = ChatRequest(
         model=model,
@@ -44,8 +44,9 @@ def check_key(key_name: str, model: str, api_base: str | None = None, timeout_s:
     return None
 
 
-def check_key_in_thread(key_name: str, model: str, api_base: str | None,
-                        done: Callable[[str | None], None]) -> threading.Thread:
+def check_key_in_thread(
+    key_name: str, model: str, api_base: str | None, done: Callable[[str | None], None]
+) -> threading.Thread:
     """Run check_key in a daemon thread and call `done(problem)` from that thread (connect a Qt
     signal to it, which brings the answer to the GUI thread)."""
 

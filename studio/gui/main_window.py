@@ -43,8 +43,13 @@ class MainWindow(RunMixin, QMainWindow):
 
     runFinished = Signal(object)
 
-    def __init__(self, registry: Registry | None = None, *, templates: Path | None = None,
-                 autosave_enabled: bool = True):
+    def __init__(
+        self,
+        registry: Registry | None = None,
+        *,
+        templates: Path | None = None,
+        autosave_enabled: bool = True,
+    ):
         super().__init__()
         if registry is None:
             from studio.engine.registry import default_registry
@@ -84,8 +89,13 @@ class MainWindow(RunMixin, QMainWindow):
         self.inspector.setMinimumWidth(320)
         self._sized = False
         self.actions_by_name = window_actions.build(self)
-        for dock in (self.palette_dock, self.inspector_dock, self.output_dock, self.history_dock,
-                     self.chat_dock):
+        for dock in (
+            self.palette_dock,
+            self.inspector_dock,
+            self.output_dock,
+            self.history_dock,
+            self.chat_dock,
+        ):
             self._menus["window"].addAction(dock.toggleViewAction())
         self.run_label = QLabel(self)
         self.zoom_label = QLabel(self)
@@ -204,15 +214,28 @@ class MainWindow(RunMixin, QMainWindow):
         """Undo/Redo say what they would do, and are greyed out when there is nothing to do."""
         tab = self.current_tab()
         stack = tab.doc.undo_stack if tab else None
-        for name, can, text in (("undo", stack and stack.canUndo(), stack and stack.undoText()),
-                                ("redo", stack and stack.canRedo(), stack and stack.redoText())):
+        for name, can, text in (
+            ("undo", stack and stack.canUndo(), stack and stack.undoText()),
+            ("redo", stack and stack.canRedo(), stack and stack.redoText()),
+        ):
             action = self.actions_by_name[name]
             action.setEnabled(bool(can))
             base = self.tr("Undo") if name == "undo" else self.tr("Redo")
             action.setToolTip(f"{base}: {text}" if can and text else base)
         running = self.runner.running
-        for name in ("save", "save_as", "run", "run_to", "run_from", "auto_layout", "fit", "select_all",
-                     "find", "quick_add", "add_comment"):
+        for name in (
+            "save",
+            "save_as",
+            "run",
+            "run_to",
+            "run_from",
+            "auto_layout",
+            "fit",
+            "select_all",
+            "find",
+            "quick_add",
+            "add_comment",
+        ):
             self.actions_by_name[name].setEnabled(tab is not None and not (name == "run" and running))
 
     def _on_selection(self, tab: EditorTab) -> None:
@@ -275,16 +298,18 @@ class MainWindow(RunMixin, QMainWindow):
 
     def open_dialog(self) -> None:
         """Ask for a flow file and open it (Ctrl+O)."""
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("Open flow"), "",
-                                              self.tr("Flow files (*.json);;All files (*)"))
+        name, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open flow"), "", self.tr("Flow files (*.json);;All files (*)")
+        )
         if name:
             self.open_path(Path(name))
 
     def save_tab(self, tab: EditorTab, path: Path | None = None) -> bool:
         """Save a document (asking for a name if it has none). Returns False if not saved."""
         if path is None and tab.doc.path is None:
-            name, _ = QFileDialog.getSaveFileName(self, self.tr("Save flow"), f"{tab.doc.flow.name}.json",
-                                                  self.tr("Flow files (*.json)"))
+            name, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Save flow"), f"{tab.doc.flow.name}.json", self.tr("Flow files (*.json)")
+            )
             if not name:
                 return False
             path = Path(name)
@@ -306,20 +331,24 @@ class MainWindow(RunMixin, QMainWindow):
         tab = self.current_tab()
         if tab is None:
             return False
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("Save flow as"), str(tab.doc.path or ""),
-                                              self.tr("Flow files (*.json)"))
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save flow as"), str(tab.doc.path or ""), self.tr("Flow files (*.json)")
+        )
         return self.save_tab(tab, Path(name)) if name else False
 
     def ask_unsaved(self, tab: EditorTab) -> str:
         """'save', 'discard' or 'cancel' for a document with unsaved edits (tests replace this)."""
         answer = QMessageBox.question(
-            self, self.tr("Unsaved changes"),
+            self,
+            self.tr("Unsaved changes"),
             self.tr("Save the changes to %s before closing?") % tab.doc.title(),
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel,
         )
-        return {QMessageBox.StandardButton.Save: "save",
-                QMessageBox.StandardButton.Discard: "discard"}.get(answer, "cancel")
+        return {QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard"}.get(
+            answer, "cancel"
+        )
 
     def close_tab(self, index: int) -> bool:
         widget = self.tabs.widget(index)
@@ -377,7 +406,8 @@ class MainWindow(RunMixin, QMainWindow):
         if ask:
             names = "\n".join(f"• {r.name}" + (f" ({r.original})" if r.original else "") for r in found)
             answer = QMessageBox.question(
-                self, self.tr("Recover unsaved work?"),
+                self,
+                self.tr("Recover unsaved work?"),
                 self.tr("Chain Studio did not close cleanly. Recover these flows?\n\n%s") % names,
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             )
@@ -486,15 +516,21 @@ class MainWindow(RunMixin, QMainWindow):
         chosen = QuickAdd(self.registry, parent=self).pick(QCursor.pos())
         return tab.view.add_node_at(chosen, pos) if chosen else None
 
-    def wire_to_new_node(self, tab: EditorTab, node_id: str, port: str, from_output: bool,
-                         pos: QPointF, type_name: str | None = None) -> str | None:
+    def wire_to_new_node(
+        self,
+        tab: EditorTab,
+        node_id: str,
+        port: str,
+        from_output: bool,
+        pos: QPointF,
+        type_name: str | None = None,
+    ) -> str | None:
         """A wire dropped in empty space: offer only the node types it fits, then add and wire."""
         from studio.engine.ports import PortType
         from studio.gui import wiring
 
         found = tab.doc.port(node_id, port, output=from_output)
-        classes = wiring.compatible_classes(self.registry, found.type if found else PortType.ANY,
-                                            from_output)
+        classes = wiring.compatible_classes(self.registry, found.type if found else PortType.ANY, from_output)
         if type_name is None:
             type_name = QuickAdd(self.registry, classes, parent=self).pick(QCursor.pos())
         if not type_name:

@@ -25,14 +25,18 @@ MAX_TREE_ITEMS = 2000
 
 
 def looks_like_documents(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(
-        isinstance(v, dict) and "text" in v for v in value[:20]
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(v, dict) and "text" in v for v in value[:20])
     )
 
 
 def looks_like_messages(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(
-        isinstance(v, dict) and "role" in v and "content" in v for v in value[:20]
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(v, dict) and "role" in v and "content" in v for v in value[:20])
     )
 
 
@@ -113,8 +117,9 @@ class OutputPanel(QWidget):
         self.text.clear()
         self.stack.setCurrentWidget(self.text)
 
-    def show_node(self, title: str, status: str, outputs: dict[str, Any] | None,
-                  streamed: str = "", error: str = "") -> None:
+    def show_node(
+        self, title: str, status: str, outputs: dict[str, Any] | None, streamed: str = "", error: str = ""
+    ) -> None:
         """Show a node's state: its outputs when done, its streamed text while running."""
         self.title.setText(f"<b>{title}</b> — {status}" if status else f"<b>{title}</b>")
         if error:

@@ -38,9 +38,15 @@ def fuzzy_score(query: str, node_class: type[Node]) -> float:
     if not query:
         return 1.0
     title = (node_class.title or node_class.type).lower()
-    fields = [(title, 3.0), (node_title(node_class).lower(), 3.0), (node_class.type.lower(), 2.0),
-              (node_class.category.lower(), 1.5), (catalogue_text(node_class.category).lower(), 1.5),
-              (node_class.description.lower(), 1.0), (catalogue_text(node_class.description).lower(), 1.0)]
+    fields = [
+        (title, 3.0),
+        (node_title(node_class).lower(), 3.0),
+        (node_class.type.lower(), 2.0),
+        (node_class.category.lower(), 1.5),
+        (catalogue_text(node_class.category).lower(), 1.5),
+        (node_class.description.lower(), 1.0),
+        (catalogue_text(node_class.description).lower(), 1.0),
+    ]
     best = 0.0
     for text, weight in fields:
         if query in text:
@@ -154,8 +160,9 @@ class Palette(QWidget):
 class QuickAdd(QDialog):
     """A popup list filtered as you type; Enter places the best match."""
 
-    def __init__(self, registry: Registry, classes: Iterable[type[Node]] | None = None,
-                 parent: QWidget | None = None):
+    def __init__(
+        self, registry: Registry, classes: Iterable[type[Node]] | None = None, parent: QWidget | None = None
+    ):
         super().__init__(parent, Qt.WindowType.Popup)
         self.registry = registry
         self.classes = list(classes) if classes is not None else list(registry)

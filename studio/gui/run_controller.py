@@ -50,8 +50,12 @@ class RunController(QObject):
         self._cancel = threading.Event()
         self.started_at = time.monotonic()
         options: dict[str, Any] = {
-            "registry": registry, "on_event": self._deliver.emit, "base_dir": base_dir,
-            "cancel": self._cancel, "only": only, "rerun": rerun,
+            "registry": registry,
+            "on_event": self._deliver.emit,
+            "base_dir": base_dir,
+            "cancel": self._cancel,
+            "only": only,
+            "rerun": rerun,
         }
         if flow_path:
             options["flow_path"] = flow_path

@@ -106,14 +106,15 @@ class SettingsDialog(QDialog):
         return page
 
     def _choose_models_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Local model folder"),
-                                                  self.models_folder.text())
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Local model folder"), self.models_folder.text()
+        )
         if folder:
             self.set_models_folder(folder)
 
     def set_models_folder(self, folder: str) -> None:
         """Use another folder of .gguf models (kept in the preferences the runtime reads too)."""
-        from studio.runtime.llm import list_local_models, models_folder
+        from studio.runtime.llm.facade import list_local_models, models_folder
         from studio.runtime.preferences import set_preference
 
         set_preference("models_folder", folder)
@@ -126,7 +127,7 @@ class SettingsDialog(QDialog):
 
     def _models_page(self) -> QWidget:
         from studio.gui.fields import known_models
-        from studio.runtime.llm import list_local_models, models_folder
+        from studio.runtime.llm.facade import list_local_models, models_folder
 
         page = QWidget(self)
         form = QFormLayout(page)
@@ -217,7 +218,7 @@ class SettingsDialog(QDialog):
         if not value:
             return None
         try:
-            from studio.runtime.secrets import set_secret
+            from studio.runtime.safety.secrets import set_secret
 
             set_secret(name, value)
             settings_store.remember_secret_name(name)

@@ -51,8 +51,9 @@ class StartPage(QWidget):
     newRequested = Signal()
     openDialogRequested = Signal()
 
-    def __init__(self, parent: QWidget | None = None, templates: Path | None = None,
-                 registry: Registry | None = None):
+    def __init__(
+        self, parent: QWidget | None = None, templates: Path | None = None, registry: Registry | None = None
+    ):
         super().__init__(parent)
         self.templates_folder = templates
         self.registry = registry  # for drawing previews; None = the installed node types
@@ -101,8 +102,9 @@ class StartPage(QWidget):
 
     def retranslate(self) -> None:
         self.heading.setText(self.tr("Chain Studio"))
-        self.subtitle.setText(self.tr("Build LLM apps by wiring nodes together. Start from a template, "
-                                      "or from a blank canvas."))
+        self.subtitle.setText(
+            self.tr("Build LLM apps by wiring nodes together. Start from a template, or from a blank canvas.")
+        )
         self.new_button.setText(self.tr("New blank flow"))
         self.new_button.setToolTip(self.tr("Start an empty flow (Ctrl+N)"))
         self.open_button.setText(self.tr("Open…"))

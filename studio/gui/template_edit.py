@@ -69,7 +69,7 @@ class TemplateEdit(QPlainTextEdit):
             return
         cursor = self.textCursor()
         cursor.movePosition(QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.KeepAnchor, len(prefix))
-        after = cursor.block().text()[cursor.positionInBlock() + len(prefix):]
+        after = cursor.block().text()[cursor.positionInBlock() + len(prefix) :]
         closing = "" if after.lstrip().startswith("}}") else " }}"
         line_before = cursor.block().text()[: cursor.positionInBlock()]
         space = "" if line_before.endswith(" ") else " "
@@ -80,7 +80,11 @@ class TemplateEdit(QPlainTextEdit):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         popup = self.completer.popup()
         if popup.isVisible() and event.key() in (
-            Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Escape, Qt.Key.Key_Backtab
+            Qt.Key.Key_Return,
+            Qt.Key.Key_Enter,
+            Qt.Key.Key_Tab,
+            Qt.Key.Key_Escape,
+            Qt.Key.Key_Backtab,
         ):
             event.ignore()  # the completer's popup handles these
             return

@@ -18,11 +18,20 @@ def apply_palette(dark: bool) -> None:
     palette = QPalette()
     role = QPalette.ColorRole
     colours = {
-        role.Window: "#2b2d31", role.WindowText: "#e8eaed", role.Base: "#1e1f22",
-        role.AlternateBase: "#2b2d31", role.ToolTipBase: "#3c3f44", role.ToolTipText: "#e8eaed",
-        role.Text: "#e8eaed", role.Button: "#35373c", role.ButtonText: "#e8eaed",
-        role.BrightText: "#ff5252", role.Highlight: "#3d7bd9", role.HighlightedText: "#ffffff",
-        role.Link: "#8ab4f8", role.PlaceholderText: "#8a8f95",
+        role.Window: "#2b2d31",
+        role.WindowText: "#e8eaed",
+        role.Base: "#1e1f22",
+        role.AlternateBase: "#2b2d31",
+        role.ToolTipBase: "#3c3f44",
+        role.ToolTipText: "#e8eaed",
+        role.Text: "#e8eaed",
+        role.Button: "#35373c",
+        role.ButtonText: "#e8eaed",
+        role.BrightText: "#ff5252",
+        role.Highlight: "#3d7bd9",
+        role.HighlightedText: "#ffffff",
+        role.Link: "#8ab4f8",
+        role.PlaceholderText: "#8a8f95",
     }
     for key, value in colours.items():
         palette.setColor(key, QColor(value))

@@ -42,8 +42,11 @@ def render_flow(path: Path, registry: Registry, size: tuple[int, int] = SIZE) ->
     bounds = scene.itemsBoundingRect()
     if not bounds.isNull():
         painter = QPainter(image)
-        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
-                               | QPainter.RenderHint.SmoothPixmapTransform)
+        painter.setRenderHints(
+            QPainter.RenderHint.Antialiasing
+            | QPainter.RenderHint.TextAntialiasing
+            | QPainter.RenderHint.SmoothPixmapTransform
+        )
         source = bounds.adjusted(-20, -20, 20, 20)
         # Centred: QGraphicsScene.render keeps the aspect ratio but aligns to the top-left.
         margin = 6.0

@@ -60,8 +60,14 @@ class RunMixin:
             return False
         return self._start_run(inputs, rerun=selected)
 
-    def _start_run(self: MainWindow, inputs: dict[str, Any] | None, *, only: set[str] | None = None,
-                   rerun: set[str] | None = None, extras: dict[str, Any] | None = None) -> bool:
+    def _start_run(
+        self: MainWindow,
+        inputs: dict[str, Any] | None,
+        *,
+        only: set[str] | None = None,
+        rerun: set[str] | None = None,
+        extras: dict[str, Any] | None = None,
+    ) -> bool:
         tab = self.current_tab()
         if tab is None:
             return False
@@ -85,9 +91,16 @@ class RunMixin:
         tab.clear_run()
         base_dir = tab.doc.path.parent if tab.doc.path else None
         try:
-            self.runner.start(tab.doc.flow, values, registry=tab.doc.registry, base_dir=base_dir,
-                              flow_path=str(tab.doc.path) if tab.doc.path else None,
-                              only=only, rerun=rerun, extras=extras)
+            self.runner.start(
+                tab.doc.flow,
+                values,
+                registry=tab.doc.registry,
+                base_dir=base_dir,
+                flow_path=str(tab.doc.path) if tab.doc.path else None,
+                only=only,
+                rerun=rerun,
+                extras=extras,
+            )
         except Exception as error:
             self.set_run_status(self.tr("Could not start the run: %s") % error)
             return False
@@ -142,8 +155,11 @@ class RunMixin:
         self.actions_by_name["stop"].setEnabled(False)
         self.actions_by_name["run"].setEnabled(True)
         tokens = result.usage.total_tokens if getattr(result, "usage", None) else 0
-        status = {"succeeded": self.tr("Run succeeded"), "failed": self.tr("Run failed"),
-                  "cancelled": self.tr("Run stopped")}.get(result.status, result.status)
+        status = {
+            "succeeded": self.tr("Run succeeded"),
+            "failed": self.tr("Run failed"),
+            "cancelled": self.tr("Run stopped"),
+        }.get(result.status, result.status)
         detail = self.tr("%s in %s, %d tokens") % (status, format_duration(result.duration_s), tokens)
         if result.status == "failed":
             failures = result.failures()
@@ -201,8 +217,13 @@ class RunMixin:
             status += f" · {format_duration(state.duration_s)}"
         if state.tokens:
             status += " · " + self.tr("%d tokens") % state.tokens
-        self.outputs.show_node(title, status, state.outputs, streamed=state.streamed,
-                               error=state.error if state.status in ("failed", "skipped") else "")
+        self.outputs.show_node(
+            title,
+            status,
+            state.outputs,
+            streamed=state.streamed,
+            error=state.error if state.status in ("failed", "skipped") else "",
+        )
 
     def set_run_status(self: MainWindow, text: str) -> None:
         self.run_label.setText(text)

@@ -42,8 +42,9 @@ def compatible_classes(registry: Registry, port_type: PortType, from_output: boo
     return [c for c in registry if matching_port(c, port_type, from_output) is not None]
 
 
-def add_and_connect(doc: FlowDocument, node_id: str, port: str, from_output: bool, type_name: str,
-                    pos: tuple[float, float]) -> str:
+def add_and_connect(
+    doc: FlowDocument, node_id: str, port: str, from_output: bool, type_name: str, pos: tuple[float, float]
+) -> str:
     """Place a node of `type_name` and wire it to the dangling port, as one undo step."""
     found = doc.port(node_id, port, output=from_output)
     port_type = found.type if found else PortType.ANY

@@ -295,7 +295,7 @@ def vector_kb_name(flow_key: str, session: str) -> str:
 
 def delete_vector_memory(flow_key: str, session: str) -> bool:
     """Remove a session's vector-recall knowledge base, if it has one; True when one was removed."""
-    from studio.runtime.vectorstore import KnowledgeBase, list_knowledge_bases
+    from studio.runtime.knowledge.vectorstore import KnowledgeBase, list_knowledge_bases
 
     name = vector_kb_name(flow_key, session)
     if name not in list_knowledge_bases():

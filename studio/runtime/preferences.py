@@ -38,5 +38,6 @@ def set_preference(name: str, value: Any) -> None:
         preferences.pop(name, None)
     else:
         preferences[name] = value
-    write_atomic(_path(), json.dumps(preferences, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
-                 backup=False)
+    write_atomic(
+        _path(), json.dumps(preferences, indent=2, sort_keys=True, ensure_ascii=False) + "\n", backup=False
+    )

@@ -61,8 +61,10 @@ class Concat(Node):
     type = "t.concat"
     title = "Concat"
     run_in_thread = False
-    inputs = (Port("parts", PortType.TEXT, multi=True), Port("suffix", PortType.TEXT, required=False,
-                                                              default=""))
+    inputs = (
+        Port("parts", PortType.TEXT, multi=True),
+        Port("suffix", PortType.TEXT, required=False, default=""),
+    )
     outputs = (Port("out", PortType.TEXT),)
 
     class Config(NodeConfig):
@@ -222,8 +224,19 @@ class BadOutput(Node):
 
 
 FAKE_NODES: list[type[Node]] = [
-    Const, Upper, Concat, AsyncSleep, SyncSleep, Fail, Route, FirstOf, Random, Number, Docs,
-    Messages, BadOutput,
+    Const,
+    Upper,
+    Concat,
+    AsyncSleep,
+    SyncSleep,
+    Fail,
+    Route,
+    FirstOf,
+    Random,
+    Number,
+    Docs,
+    Messages,
+    BadOutput,
 ]
 
 

@@ -47,8 +47,11 @@ def test_concurrency_limit_bounds_parallel_nodes() -> None:
 
 
 def test_timeout_fails_the_node_with_its_limit_in_the_message() -> None:
-    flow = flow_of(("s", "t.async_sleep", {"seconds": 5}, {"timeout_s": 0.2}), ("u", "t.upper", {}),
-                   wires=["s.out->u.text"])
+    flow = flow_of(
+        ("s", "t.async_sleep", {"seconds": 5}, {"timeout_s": 0.2}),
+        ("u", "t.upper", {}),
+        wires=["s.out->u.text"],
+    )
     started = time.perf_counter()
     result = run_flow(flow, {}, registry=fake_registry(), cache=OutputCache(), record=False)
     assert time.perf_counter() - started < 2
@@ -58,8 +61,12 @@ def test_timeout_fails_the_node_with_its_limit_in_the_message() -> None:
 
 
 def test_cancel_stops_the_run_cleanly() -> None:
-    flow = flow_of(("a", "t.sync_sleep", {"seconds": 5}), ("b", "t.async_sleep", {"seconds": 5}),
-                   ("u", "t.upper", {}), wires=["a.out->u.text"])
+    flow = flow_of(
+        ("a", "t.sync_sleep", {"seconds": 5}),
+        ("b", "t.async_sleep", {"seconds": 5}),
+        ("u", "t.upper", {}),
+        wires=["a.out->u.text"],
+    )
     cancel = threading.Event()
     threading.Timer(0.3, cancel.set).start()
     started = time.perf_counter()
@@ -137,8 +144,7 @@ def test_no_cache_and_rerun_force_execution() -> None:
 
 
 def test_run_to_selected_node_runs_only_its_ancestors() -> None:
-    flow = flow_of(("a", "t.const", {}), ("u", "t.upper", {}), ("b", "t.const", {}),
-                   wires=["a.out->u.text"])
+    flow = flow_of(("a", "t.const", {}), ("u", "t.upper", {}), ("b", "t.const", {}), wires=["a.out->u.text"])
     reset_calls()
     result = run_flow(flow, {}, registry=fake_registry(), cache=OutputCache(), record=False, only={"u"})
     assert set(CALLS) == {"a", "u"} and set(result.nodes) == {"a", "u"}
@@ -152,8 +158,13 @@ def test_output_of_the_wrong_type_fails_the_node() -> None:
 
 def test_run_record_keeps_inputs_outputs_and_failures(tmp_path) -> None:  # type: ignore[no-untyped-def]
     store = RunStore(tmp_path / "runs.sqlite")
-    flow = flow_of(("in", "io.text_input", {"name": "q"}), ("u", "t.upper", {}), ("f", "t.fail", {}),
-                   ("o", "io.output", {}), wires=["in.text->u.text", "u.out->o.value"])
+    flow = flow_of(
+        ("in", "io.text_input", {"name": "q"}),
+        ("u", "t.upper", {}),
+        ("f", "t.fail", {}),
+        ("o", "io.output", {}),
+        wires=["in.text->u.text", "u.out->o.value"],
+    )
     result = run_flow(flow, {"q": "abc"}, registry=fake_registry(), cache=OutputCache(), store=store)
     [summary] = store.list_runs()
     assert summary.run_id == result.run_id and summary.status == "failed"

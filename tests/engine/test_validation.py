@@ -20,8 +20,12 @@ def test_valid_flow_has_no_problems() -> None:
 
 
 def test_cycle_is_named_node_by_node() -> None:
-    flow = flow_of(("a", "t.upper", {}), ("b", "t.upper", {}), ("c", "t.upper", {}),
-                   wires=["a.out->b.text", "b.out->c.text", "c.out->a.text"])
+    flow = flow_of(
+        ("a", "t.upper", {}),
+        ("b", "t.upper", {}),
+        ("c", "t.upper", {}),
+        wires=["a.out->b.text", "b.out->c.text", "c.out->a.text"],
+    )
     [problem] = problems_of(flow)
     assert "cycle" in problem
     for name in ("(a)", "(b)", "(c)"):
@@ -64,8 +68,12 @@ def test_bad_config_names_the_field() -> None:
 
 
 def test_two_wires_into_a_single_input_are_refused() -> None:
-    flow = flow_of(("a", "t.const", {}), ("b", "t.const", {}), ("u", "t.upper", {}),
-                   wires=["a.out->u.text", "b.out->u.text"])
+    flow = flow_of(
+        ("a", "t.const", {}),
+        ("b", "t.const", {}),
+        ("u", "t.upper", {}),
+        wires=["a.out->u.text", "b.out->u.text"],
+    )
     [problem] = problems_of(flow)
     assert "takes one wire, but 2 are connected" in problem
 
@@ -93,8 +101,9 @@ def test_invalid_flow_never_runs_any_node() -> None:
 
 
 def test_missing_and_unknown_run_inputs_are_bad_input() -> None:
-    flow = flow_of(("in", "io.text_input", {"name": "topic"}), ("o", "io.output", {}),
-                   wires=["in.text->o.value"])
+    flow = flow_of(
+        ("in", "io.text_input", {"name": "topic"}), ("o", "io.output", {}), wires=["in.text->o.value"]
+    )
     compiled = compile_flow(flow, fake_registry())
     with pytest.raises(BadInput, match="missing required input 'topic'"):
         run_flow(compiled, {}, record=False)

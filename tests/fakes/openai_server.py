@@ -113,9 +113,7 @@ class FakeOpenAI:
         """Queue one reply per content (text or JSON value); options as in `Reply`."""
         with self._lock:
             for content in contents:
-                self._queue.append(
-                    content if isinstance(content, Reply) else Reply(content, **options)
-                )
+                self._queue.append(content if isinstance(content, Reply) else Reply(content, **options))
         return self
 
     def fail(self, times: int = 1, status: int = 500, **options: Any) -> FakeOpenAI:
@@ -149,9 +147,7 @@ class FakeOpenAI:
     def log_text(self) -> str:
         """Everything received (headers and bodies), for asserting what was or was not sent."""
         with self._lock:
-            return "\n".join(
-                f"{r.method} {r.path}\n{json.dumps(r.headers)}\n{r.raw}" for r in self.requests
-            )
+            return "\n".join(f"{r.method} {r.path}\n{json.dumps(r.headers)}\n{r.raw}" for r in self.requests)
 
     @property
     def base_url(self) -> str:

@@ -15,8 +15,11 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def sample() -> Flow:
-    return flow_of(("a", "io.text_input", {"name": "topic"}), ("b", "io.output", {"name": "result"}),
-                   wires=["a.text->b.value"])
+    return flow_of(
+        ("a", "io.text_input", {"name": "topic"}),
+        ("b", "io.output", {"name": "result"}),
+        wires=["a.text->b.value"],
+    )
 
 
 def messages(text: str) -> list[str]:
@@ -30,7 +33,7 @@ def test_dump_is_deterministic_sorted_and_ends_with_newline() -> None:
     assert text.endswith("}\n") and not text.endswith("\n\n")
     data = json.loads(text)
     assert list(data) == sorted(data)
-    assert "\n  \"description\"" in text  # two-space indent
+    assert '\n  "description"' in text  # two-space indent
     assert dumps(loads(text)) == text
 
 
@@ -92,7 +95,8 @@ def test_v0_prototype_file_is_migrated() -> None:
     assert flow.node("in").config == {"name": "topic"}
     assert flow.node("in").ui == {"x": 40, "y": 80, "title": "Topic"}
     assert [(e.source, e.source_port, e.target, e.target_port) for e in flow.edges] == [
-        ("in", "text", "tpl", "topic"), ("tpl", "prompt", "out", "value"),
+        ("in", "text", "tpl", "topic"),
+        ("tpl", "prompt", "out", "value"),
     ]
     assert dumps(loads(dumps(flow))) == dumps(flow)
 
@@ -158,9 +162,15 @@ def test_file_errors_name_the_file(tmp_path: Path) -> None:
         load_flow(tmp_path / "latin1.json")
 
 
-@pytest.mark.parametrize("key", [
-    "sk-proj-" + "a1B2" * 10, "sk-ant-api03-" + "x" * 30, "AIza" + "b" * 35, "AKIA" + "ABCDEFGHIJKLMNOP",
-])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "sk-proj-" + "a1B2" * 10,
+        "sk-ant-api03-" + "x" * 30,
+        "AIza" + "b" * 35,
+        "AKIA" + "ABCDEFGHIJKLMNOP",
+    ],
+)
 def test_a_pasted_api_key_is_never_saved(tmp_path: Path, key: str) -> None:
     flow = sample()
     flow.nodes[0].config["default"] = f"my key is {key}"
@@ -184,8 +194,9 @@ def test_canvas_comments_round_trip_and_are_absent_when_there_are_none() -> None
 
     assert '"comments"' not in dumps(sample())
     flow = sample()
-    flow.comments = [Comment(id="c1", text="检索部分 (retrieval)", x=10, y=20, width=400, height=220,
-                             color="#ffcc00")]
+    flow.comments = [
+        Comment(id="c1", text="检索部分 (retrieval)", x=10, y=20, width=400, height=220, color="#ffcc00")
+    ]
     text = dumps(flow)
     assert dumps(loads(text)) == text
     assert loads(text).comments[0].text == "检索部分 (retrieval)"  # type: ignore[index]

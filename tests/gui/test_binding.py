@@ -30,8 +30,9 @@ print(before - after)
 
 def test_painter_calls_keep_none_alive() -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, timeout=120
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     lost = int(result.stdout.strip().splitlines()[-1])
     assert lost < 50, (

@@ -98,7 +98,6 @@ def test_dropping_a_file_adds_a_loader_node(make_window, tmp_path):
 
 def test_tab_on_the_canvas_opens_quick_add_and_places_the_node(window, qtbot, monkeypatch):
 
-
     monkeypatch.setattr(QuickAdd, "pick", lambda self, at: "test.count")
     tab = window.new_flow()
     tab.view.setFocus()

@@ -35,8 +35,11 @@ def test_every_visible_string_has_a_chinese_translation():
     import xml.etree.ElementTree as ET
 
     tree = ET.parse(i18n.i18n_dir() / "studio_zh_CN.ts")
-    unfinished = [m.findtext("source") for m in tree.getroot().iter("message")
-                  if m.find("translation").get("type") == "unfinished"]
+    unfinished = [
+        m.findtext("source")
+        for m in tree.getroot().iter("message")
+        if m.find("translation").get("type") == "unfinished"
+    ]
     assert unfinished == []
     assert (i18n.i18n_dir() / "studio_zh_CN.qm").stat().st_size > 1000
 
@@ -90,8 +93,10 @@ def test_node_catalogue_shows_in_chinese(make_window, qtbot):
         assert titles["prompt.template"] == "提示词模板"
         assert titles["llm.chat"] == "大语言模型"
         assert titles["agent.react"] == "ReAct 智能体"
-        categories = [window.palette.tree.topLevelItem(i).text(0)
-                      for i in range(window.palette.tree.topLevelItemCount())]
+        categories = [
+            window.palette.tree.topLevelItem(i).text(0)
+            for i in range(window.palette.tree.topLevelItemCount())
+        ]
         assert "提示词" in categories and "Prompts" not in categories
         # The node already on the canvas is retitled; the header colour still follows its category.
         assert tab.scene.nodes[llm].title == "大语言模型"
@@ -131,12 +136,16 @@ def test_every_node_type_has_a_chinese_title_category_and_description():
     from studio.engine.registry import default_registry
 
     translated = _catalogue_translations()
-    missing = [f"{node_class.type}: {text!r}"
-               for node_class in default_registry()
-               for text in (node_class.title, node_class.category, node_class.description)
-               if text and not translated.get(text)]
-    assert missing == [], "add these to the \"catalogue\" section of assets/i18n/zh_CN.json and run " \
-                          "packaging/build_translations.py"
+    missing = [
+        f"{node_class.type}: {text!r}"
+        for node_class in default_registry()
+        for text in (node_class.title, node_class.category, node_class.description)
+        if text and not translated.get(text)
+    ]
+    assert missing == [], (
+        'add these to the "catalogue" section of assets/i18n/zh_CN.json and run '
+        "packaging/build_translations.py"
+    )
 
 
 def test_settings_labels_of_the_template_flows_have_chinese_translations():
@@ -150,8 +159,11 @@ def test_settings_labels_of_the_template_flows_have_chinese_translations():
     flows = sorted((i18n.i18n_dir().parents[1] / "flows").glob("*.json"))
     assert flows
     types = {node["type"] for path in flows for node in json.loads(path.read_text(encoding="utf-8"))["nodes"]}
-    missing = [f"{type_name}: {info.title!r}"
-               for type_name in sorted(types) if type_name in registry.types
-               for info in field_infos(registry.types[type_name].Config.model_json_schema())
-               if not translated.get(info.title)]
+    missing = [
+        f"{type_name}: {info.title!r}"
+        for type_name in sorted(types)
+        if type_name in registry.types
+        for info in field_infos(registry.types[type_name].Config.model_json_schema())
+        if not translated.get(info.title)
+    ]
     assert missing == []

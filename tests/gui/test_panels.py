@@ -32,7 +32,9 @@ def test_settings_dialog_stores_keys_by_name_and_switches_theme(window, qtbot, m
     from studio.gui.settings_dialog import SettingsDialog
 
     stored = {}
-    monkeypatch.setattr("studio.runtime.secrets.set_secret", lambda name, value: stored.update({name: value}))
+    monkeypatch.setattr(
+        "studio.runtime.safety.secrets.set_secret", lambda name, value: stored.update({name: value})
+    )
     dialog = SettingsDialog(window)
     qtbot.addWidget(dialog)
     dialog.keys["OPENAI_API_KEY"].setText("sk-test-123")

@@ -65,10 +65,12 @@ def test_run_on_the_local_model_streams_and_shows_the_reply(real_window, qtbot):
     tab = real_window.new_flow()
     doc = tab.doc
     text_in = doc.add_node("io.text_input", (0, 0), {"name": "topic"})
-    prompt = doc.add_node("prompt.template", (300, 0), {"template": "Say one word about {{ topic }}.",
-                                                         "preset": "custom"})
-    llm = doc.add_node("llm.chat", (600, 0), {"model": "local/smollm2-135m-instruct", "max_tokens": 8,
-                                              "temperature": 0})
+    prompt = doc.add_node(
+        "prompt.template", (300, 0), {"template": "Say one word about {{ topic }}.", "preset": "custom"}
+    )
+    llm = doc.add_node(
+        "llm.chat", (600, 0), {"model": "local/smollm2-135m-instruct", "max_tokens": 8, "temperature": 0}
+    )
     out = doc.add_node("io.output", (900, 0), {"name": "reply"})
     doc.connect_ports(text_in, "text", prompt, "topic")
     doc.connect_ports(prompt, "prompt", llm, "prompt")

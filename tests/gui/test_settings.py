@@ -84,7 +84,7 @@ def test_cache_size_and_clear(window, qtbot, monkeypatch, tmp_path):
 
 
 def test_local_model_folder_is_shown_with_the_models_in_it(window, qtbot):
-    from studio.runtime.llm import models_folder
+    from studio.runtime.llm.facade import models_folder
 
     (models_folder() / "tiny-test.gguf").write_bytes(b"GGUF")
     d = SettingsDialog(window)
@@ -110,7 +110,7 @@ def test_follow_system_theme(window, dialog, monkeypatch):
 
 
 def test_another_local_model_folder_can_be_chosen(window, qtbot, tmp_path):
-    from studio.runtime.llm import list_local_models, models_folder
+    from studio.runtime.llm.facade import list_local_models, models_folder
 
     (tmp_path / "my-model.gguf").write_bytes(b"GGUF")
     d = SettingsDialog(window)

@@ -9,9 +9,9 @@ import pytest
 from nodes.agent_protocols import coerce_arguments, find_tool, parse_react, substitute_results
 from studio.engine import run_flow
 from studio.engine.events import Event, NodeTrace
-from studio.runtime import llm
-from studio.runtime.llm_json import parse_json_reply
-from studio.runtime.llm_types import ChatResult
+from studio.runtime.llm import facade as llm
+from studio.runtime.llm.json_output import parse_json_reply
+from studio.runtime.llm.types import ChatResult
 from tests.builders import flow_of
 
 CALC = {

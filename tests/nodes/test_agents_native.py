@@ -8,14 +8,15 @@ import pytest
 
 from studio.engine import run_flow
 from studio.engine.events import Event, NodeTrace
-from studio.runtime import agent_llm, llm
-from studio.runtime.llm_json import parse_json_reply
-from studio.runtime.llm_types import ChatResult
+from studio.runtime.agents import llm as agent_llm
+from studio.runtime.llm import facade as llm
+from studio.runtime.llm.json_output import parse_json_reply
+from studio.runtime.llm.types import ChatResult
 from tests.builders import flow_of
 
 
 class Script:
-    """A fake model for studio.runtime.llm.chat: scripted replies, requests recorded."""
+    """A fake model for studio.runtime.llm.facade.chat: scripted replies, requests recorded."""
 
     def __init__(self, replies: list[str]):
         self.replies, self.requests = list(replies), []  # type: ignore[var-annotated]
@@ -24,8 +25,15 @@ class Script:
         self.requests.append(request)
         text = self.replies.pop(0)
         parsed = parse_json_reply(text) if request.response_format != "text" else None
-        return ChatResult(text=text, model=request.model, prompt_tokens=10, completion_tokens=5, cost_usd=0.0,
-                          finish_reason="stop", parsed=parsed)
+        return ChatResult(
+            text=text,
+            model=request.model,
+            prompt_tokens=10,
+            completion_tokens=5,
+            cost_usd=0.0,
+            finish_reason="stop",
+            parsed=parsed,
+        )
 
 
 def run(flow: Any, task: str) -> tuple[Any, list[Event]]:
@@ -36,7 +44,8 @@ def run(flow: Any, task: str) -> tuple[Any, list[Event]]:
 
 def tool_calling_flow(model: str) -> Any:
     return flow_of(
-        ("in", "io.text_input", {"name": "task"}), ("calc", "tool.calculator", {}),
+        ("in", "io.text_input", {"name": "task"}),
+        ("calc", "tool.calculator", {}),
         ("a", "agent.tool_calling", {"model": model, "max_iterations": 4}),
         ("o", "io.output", {"name": "answer"}),
         wires=["in.text->a.task", "calc.tool->a.tools", "a.answer->o.value"],
@@ -47,8 +56,16 @@ def test_tool_calling_agent_uses_native_function_calls_on_api_models(monkeypatch
     real = agent_llm.chat_with_tools
     sent: list[Any] = []
     turns = [
-        {"mock_tool_calls": [{"id": "c1", "type": "function", "function": {
-            "name": "calculator", "arguments": '{"expression": "17% of 2340"}'}}], "mock_response": ""},
+        {
+            "mock_tool_calls": [
+                {
+                    "id": "c1",
+                    "type": "function",
+                    "function": {"name": "calculator", "arguments": '{"expression": "17% of 2340"}'},
+                }
+            ],
+            "mock_response": "",
+        },
         {"mock_response": "17% of 2340 is 397.8."},
     ]
 
@@ -81,25 +98,33 @@ def test_tool_calling_agent_on_a_local_model_is_pinned_to_real_tools(monkeypatch
 
 def supervisor_flow() -> Any:
     return flow_of(
-        ("in", "io.text_input", {"name": "task"}), ("calc", "tool.calculator", {}),
+        ("in", "io.text_input", {"name": "task"}),
+        ("calc", "tool.calculator", {}),
         ("analyst", "agent.react", {"name": "analyst", "description": "does arithmetic"}),
         ("writer", "agent.react", {"name": "writer", "description": "writes"}),
         ("boss", "agent.supervisor", {"name": "boss", "max_iterations": 4}),
         ("o", "io.output", {"name": "answer"}),
-        wires=["in.text->boss.task", "calc.tool->analyst.tools", "analyst.tool->boss.tools",
-               "writer.tool->boss.tools", "boss.answer->o.value"],
+        wires=[
+            "in.text->boss.task",
+            "calc.tool->analyst.tools",
+            "analyst.tool->boss.tools",
+            "writer.tool->boss.tools",
+            "boss.answer->o.value",
+        ],
     )
 
 
 def test_supervisor_workers_keep_their_tools_and_it_delegates_before_finishing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    fake = Script([
-        '{"next": "analyst", "task": "17% of 2340"}',  # supervisor
-        "Thought: use it\nAction: calculator\nAction Input: 17% of 2340",  # analyst (a worker)
-        "Final Answer: 397.8",  # analyst
-        '{"next": "FINISH", "task": "", "answer": ""}',  # supervisor, with an empty answer
-    ])
+    fake = Script(
+        [
+            '{"next": "analyst", "task": "17% of 2340"}',  # supervisor
+            "Thought: use it\nAction: calculator\nAction Input: 17% of 2340",  # analyst (a worker)
+            "Final Answer: 397.8",  # analyst
+            '{"next": "FINISH", "task": "", "answer": ""}',  # supervisor, with an empty answer
+        ]
+    )
     monkeypatch.setattr(llm, "chat", fake)
     result, events = run(supervisor_flow(), "What is 17% of 2340?")
     assert result.status == "succeeded", result.error
@@ -107,25 +132,35 @@ def test_supervisor_workers_keep_their_tools_and_it_delegates_before_finishing(
     first = fake.requests[0].json_schema["properties"]["next"]["enum"]
     assert first == ["analyst", "writer"]  # FINISH only once someone has worked
     assert "FINISH" in fake.requests[-1].json_schema["properties"]["next"]["enum"]
-    worker_actions = [e.data for e in events if isinstance(e, NodeTrace) and e.label == "action"
-                      and e.data["agent"] == "analyst"]
-    assert worker_actions == [{"agent": "analyst", "data": {"tool": "calculator",
-                                                            "arguments": {"expression": "17% of 2340"}}}]
+    worker_actions = [
+        e.data
+        for e in events
+        if isinstance(e, NodeTrace) and e.label == "action" and e.data["agent"] == "analyst"
+    ]
+    assert worker_actions == [
+        {"agent": "analyst", "data": {"tool": "calculator", "arguments": {"expression": "17% of 2340"}}}
+    ]
 
 
-@pytest.mark.parametrize(("extras", "told"), [
-    ({}, "nobody can confirm"),
-    ({"approve_tool": lambda name, arguments: False}, "declined"),
-])
+@pytest.mark.parametrize(
+    ("extras", "told"),
+    [
+        ({}, "nobody can confirm"),
+        ({"approve_tool": lambda name, arguments: False}, "declined"),
+    ],
+)
 def test_a_tool_needing_confirmation_is_refused_headless_and_the_agent_is_told(
-    monkeypatch: pytest.MonkeyPatch, extras: dict[str, Any], told: str,
+    monkeypatch: pytest.MonkeyPatch,
+    extras: dict[str, Any],
+    told: str,
 ) -> None:
     fake = Script(['Action: python\nAction Input: {"input": "1"}', "Final Answer: could not run it"])
     monkeypatch.setattr(llm, "chat", fake)
     flow = flow_of(
         ("in", "io.text_input", {"name": "task"}),
         ("code", "tool.python", {"name": "python", "require_confirmation": True}),
-        ("a", "agent.react", {}), ("o", "io.output", {"name": "answer"}),
+        ("a", "agent.react", {}),
+        ("o", "io.output", {"name": "answer"}),
         wires=["in.text->a.task", "code.tool->a.tools", "a.answer->o.value"],
     )
     result = run_flow(flow, {"task": "run it"}, use_cache=False, record=False, extras=extras)

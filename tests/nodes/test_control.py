@@ -10,8 +10,8 @@ from nodes.control import ExpressionRouter, LLMRouter
 from studio.engine import run_flow
 from studio.engine.graph import validate_flow
 from studio.engine.registry import default_registry
-from studio.runtime import llm
-from studio.runtime.llm_types import ChatResult
+from studio.runtime.llm import facade as llm
+from studio.runtime.llm.types import ChatResult
 from tests.builders import flow_of
 
 ROUTES = [

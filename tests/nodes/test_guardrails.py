@@ -8,8 +8,8 @@ import pytest
 
 from nodes.guardrails import find_pii, injection_signals, luhn_ok, redact_pii, valid_cn_id
 from studio.engine import run_flow
-from studio.runtime import llm
-from studio.runtime.llm_types import ChatResult
+from studio.runtime.llm import facade as llm
+from studio.runtime.llm.types import ChatResult
 from tests.builders import flow_of
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from nodes.kb_tools import RetrieverTool
 from studio.engine.errors import NodeError
-from studio.runtime.vectorstore import KnowledgeBase
+from studio.runtime.knowledge.vectorstore import KnowledgeBase
 from tests.nodes.test_tools import call_tool
 
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-import studio.runtime.llm
+import studio.runtime.llm.facade
 from studio.engine import run_flow
 from studio.engine.cache import OutputCache
 from studio.flow import load_flow
-from studio.runtime.llm_types import ChatResult
+from studio.runtime.llm.types import ChatResult
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOWS = ROOT / "flows"
@@ -48,7 +48,7 @@ def scripted_llm(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             finish_reason="stop",
         )
 
-    monkeypatch.setattr(studio.runtime.llm, "chat", fake_chat)
+    monkeypatch.setattr(studio.runtime.llm.facade, "chat", fake_chat)
     return prompts
 
 

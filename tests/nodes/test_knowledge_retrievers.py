@@ -19,9 +19,9 @@ from nodes.retrievers import (
     parse_lines,
 )
 from studio.engine.errors import NodeError
-from studio.runtime import llm
-from studio.runtime.llm_types import ChatResult
-from studio.runtime.vectorstore import KnowledgeBase
+from studio.runtime.knowledge.vectorstore import KnowledgeBase
+from studio.runtime.llm import facade as llm
+from studio.runtime.llm.types import ChatResult
 from tests.nodes.rag_helpers import run_node
 
 CHUNKS = [
@@ -150,7 +150,7 @@ def test_format_context_numbers_citations_and_fits_budget() -> None:
     assert [c["n"] for c in out["citations"]] == [1, 2, 3, 4, 5]  # the duplicate is dropped
     assert out["sources"].splitlines()[3] == "[4] guide.pdf, page 3"
     small, _ = run_node(FormatContextNode, {"max_tokens": 40}, {"documents": docs})
-    from studio.runtime.tokenizer import estimate_tokens
+    from studio.runtime.llm.tokenizer import estimate_tokens
 
     assert estimate_tokens(small["context"]) <= 40 and len(small["citations"]) < 5
     with pytest.raises(NodeError, match="setting 'template'"):

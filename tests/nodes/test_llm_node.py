@@ -18,8 +18,8 @@ from studio.engine.context import Cancelled, RunContext
 from studio.engine.errors import NodeError
 from studio.engine.events import Event, NodeTrace, TokenStreamed
 from studio.engine.registry import Registry
-from studio.runtime import llm_remote
-from studio.runtime.llm import (
+from studio.runtime.llm import remote as llm_remote
+from studio.runtime.llm.facade import (
     BUILTIN_MODEL,
     InvalidJSONOutput,
     LLMError,

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from studio.engine import run_flow
-from studio.runtime import llm
-from studio.runtime.llm_types import ChatResult
+from studio.runtime.llm import facade as llm
+from studio.runtime.llm.types import ChatResult
 from studio.runtime.memory import MemoryStore, default_store
 from tests.builders import flow_of
 
@@ -192,8 +192,8 @@ def test_vector_memory_recalls_the_relevant_old_turn() -> None:
 
 def test_clearing_a_session_also_forgets_its_vector_recall() -> None:
     from nodes.memory import VectorMemory
+    from studio.runtime.knowledge.vectorstore import list_knowledge_bases
     from studio.runtime.memory import vector_kb_name
-    from studio.runtime.vectorstore import list_knowledge_bases
     from tests.nodes.rag_helpers import run_node
 
     store = default_store()

@@ -62,9 +62,7 @@ def test_variable_with_a_default_is_an_optional_port(ctx: RunContext) -> None:
     config = T.Config(template="Tone: {{ tone | default('friendly') }}")
     (port,) = T.input_ports(config)
     assert port.required is False
-    assert run_node(T, {"template": config.template}, {"tone": None}, ctx)["prompt"] == (
-        "Tone: friendly"
-    )
+    assert run_node(T, {"template": config.template}, {"tone": None}, ctx)["prompt"] == ("Tone: friendly")
 
 
 def test_a_template_that_does_not_parse_has_no_ports() -> None:
@@ -88,9 +86,7 @@ def test_every_preset_renders_with_its_sample_inputs(name: str, ctx: RunContext)
 
 def test_presets_are_offered_on_the_node_class() -> None:
     assert T.presets is PRESETS
-    assert {"zero-shot", "few-shot", "chain-of-thought", "role-and-constraints", "crispe"} <= set(
-        T.presets
-    )
+    assert {"zero-shot", "few-shot", "chain-of-thought", "role-and-constraints", "crispe"} <= set(T.presets)
 
 
 def test_few_shot_preset_numbers_each_example(ctx: RunContext) -> None:
@@ -202,8 +198,9 @@ def test_chat_prompt_builds_system_examples_history_user(ctx: RunContext) -> Non
         "include_history": True,
     }
     history = [{"role": "user", "content": "dog"}, {"role": "assistant", "content": "狗"}]
-    messages = run_node(C, config, {"language": "Chinese", "question": "bird", "history": history},
-                        ctx)["messages"]
+    messages = run_node(C, config, {"language": "Chinese", "question": "bird", "history": history}, ctx)[
+        "messages"
+    ]
     assert messages == [
         {"role": "system", "content": "You translate English into Chinese."},
         {"role": "user", "content": "cat"},
@@ -218,8 +215,9 @@ def test_chat_prompt_without_history_ignores_it_and_empty_system_is_left_out(
     ctx: RunContext,
 ) -> None:
     config = {"system": "", "user": "Hi {{ name }}"}
-    messages = run_node(C, config, {"name": "Li", "history": [{"role": "user", "content": "x"}]},
-                        ctx)["messages"]
+    messages = run_node(C, config, {"name": "Li", "history": [{"role": "user", "content": "x"}]}, ctx)[
+        "messages"
+    ]
     assert messages == [{"role": "user", "content": "Hi Li"}]
 
 

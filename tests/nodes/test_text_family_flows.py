@@ -43,8 +43,14 @@ def test_json_and_list_parsers_feed_join_and_format() -> None:
         ("l", "parse.list", {}),
         ("f", "text.format", {"template": "{joined} ({count} items)"}),
         ("o", "io.output", {"name": "result"}),
-        wires=["in.text->j.text", "j.json->join.texts", "in.text->l.text", "join.text->f.joined",
-               "l.count->f.count", "f.text->o.value"],
+        wires=[
+            "in.text->j.text",
+            "j.json->join.texts",
+            "in.text->l.text",
+            "join.text->f.joined",
+            "l.count->f.count",
+            "f.text->o.value",
+        ],
     )
     assert validate_flow(flow) == []
     reply = 'Sure:\n```json\n["red", "green", "blue",]\n```'

@@ -17,8 +17,8 @@ from studio.engine.context import RunContext
 from studio.engine.errors import NodeError
 from studio.engine.node import Node
 from studio.engine.registry import Registry
-from studio.runtime.llm import BUILTIN_MODEL
-from studio.runtime.tokenizer import ELLIPSIS, count_message_tokens, count_tokens
+from studio.runtime.llm.facade import BUILTIN_MODEL
+from studio.runtime.llm.tokenizer import ELLIPSIS, count_message_tokens, count_tokens
 from tests.builders import FlowBuilder
 
 LONG = " ".join(f"Paragraph {i} talks about rivers, mountains and the sea." for i in range(300))
@@ -66,9 +66,7 @@ def test_count_text_messages_documents_and_json() -> None:
     messages = [{"role": "user", "content": "Hello world"}]
     assert count(messages) == count_message_tokens(BUILTIN_MODEL, messages)
     documents = [{"text": "Hello world", "metadata": {}}, {"text": "Bye", "metadata": {}}]
-    assert count(documents) == count_tokens(BUILTIN_MODEL, "Hello world") + count_tokens(
-        BUILTIN_MODEL, "Bye"
-    )
+    assert count(documents) == count_tokens(BUILTIN_MODEL, "Hello world") + count_tokens(BUILTIN_MODEL, "Bye")
     assert count({"a": 1}) == count_tokens(BUILTIN_MODEL, '{"a": 1}')
     assert count(None) == 0
 
@@ -79,9 +77,7 @@ def test_count_for_an_api_model() -> None:
 
 def test_count_with_a_missing_model_file_names_it(tmp_path: Path) -> None:
     with pytest.raises(NodeError, match=r"model:.*gone\.gguf"):
-        run_node(
-            TokenCountNode(TokenCountNode.Config(model="gone.gguf")), {"text": "x"}, tmp_path
-        )
+        run_node(TokenCountNode(TokenCountNode.Config(model="gone.gguf")), {"text": "x"}, tmp_path)
 
 
 def test_fit_leaves_small_inputs_alone() -> None:

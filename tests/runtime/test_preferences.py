@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from studio.runtime.llm import list_local_models, models_folder
+from studio.runtime.llm.facade import list_local_models, models_folder
 from studio.runtime.preferences import get_preference, set_preference
 
 

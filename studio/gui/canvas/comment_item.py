@@ -159,8 +159,9 @@ class CommentItem(QGraphicsItem):
     # -- mouse: move (carrying the nodes inside), resize, edit the title ---------------------------
 
     def hoverMoveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
-        self.setCursor(Qt.CursorShape.SizeFDiagCursor if self._in_handle(event.pos())
-                       else Qt.CursorShape.ArrowCursor)
+        self.setCursor(
+            Qt.CursorShape.SizeFDiagCursor if self._in_handle(event.pos()) else Qt.CursorShape.ArrowCursor
+        )
         super().hoverMoveEvent(event)
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
@@ -237,8 +238,10 @@ class CommentItem(QGraphicsItem):
                     lambda _checked=False, v=value: scene.doc.set_comment_color(self.comment_id, v)
                 )
         if scene is not None:
-            menu.addAction(translate("CommentItem", "Delete Comment"),
-                           lambda: scene.doc.remove_comments([self.comment_id]))
+            menu.addAction(
+                translate("CommentItem", "Delete Comment"),
+                lambda: scene.doc.remove_comments([self.comment_id]),
+            )
         return menu
 
     def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:

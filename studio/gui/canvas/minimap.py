@@ -64,8 +64,9 @@ class Minimap(QWidget):
             self._bounds = self.view.flow_scene.itemsBoundingRect()
         visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
         bounds = self._bounds if not self._bounds.isNull() else visible
-        scale = min((self.width() - 8) / max(bounds.width(), 1),
-                    (self.height() - 8) / max(bounds.height(), 1))
+        scale = min(
+            (self.width() - 8) / max(bounds.width(), 1), (self.height() - 8) / max(bounds.height(), 1)
+        )
         self._scale = scale
         self._origin = QPointF(bounds.left() - 4 / scale, bounds.top() - 4 / scale)
         self._frame = visible

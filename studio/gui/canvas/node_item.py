@@ -163,8 +163,10 @@ class NodeItem(QGraphicsItem):
         ref = self.port_at(event.pos())
         port = self.port(ref) if ref else None
         if port is not None:
-            kind = QCoreApplication.translate("NodeItem", "output") if ref and ref[1] else (
-                QCoreApplication.translate("NodeItem", "input")
+            kind = (
+                QCoreApplication.translate("NodeItem", "output")
+                if ref and ref[1]
+                else (QCoreApplication.translate("NodeItem", "input"))
             )
             tip = f"{port.name} ({kind}, {port.type.value})"
             if port.description:
@@ -186,8 +188,10 @@ class NodeItem(QGraphicsItem):
                 painter.setPen(QPen(theme["selected"], 4 / max(lod, 0.05)))
                 painter.drawRect(rect)
             return
-        border = theme["selected"] if selected else (
-            style.colour(style.STATUS_COLOURS["failed"]) if self.error else theme["node_border"]
+        border = (
+            theme["selected"]
+            if selected
+            else (style.colour(style.STATUS_COLOURS["failed"]) if self.error else theme["node_border"])
         )
         painter.setPen(QPen(border, 2.5 if selected or self.error else 1.0))
         painter.setBrush(theme["node"])

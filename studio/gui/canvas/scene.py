@@ -178,8 +178,10 @@ class FlowScene(QGraphicsScene):
         node at its own size that the view only scales (zooming re-renders nothing); closer
         than 100 %, pixmaps at screen resolution so text stays sharp."""
         mode = (
-            QGraphicsItem.CacheMode.NoCache if zoom < OVERVIEW_ZOOM
-            else QGraphicsItem.CacheMode.ItemCoordinateCache if zoom <= 1.0
+            QGraphicsItem.CacheMode.NoCache
+            if zoom < OVERVIEW_ZOOM
+            else QGraphicsItem.CacheMode.ItemCoordinateCache
+            if zoom <= 1.0
             else QGraphicsItem.CacheMode.DeviceCoordinateCache
         )
         if mode != self._cache_mode:
@@ -281,8 +283,9 @@ class FlowScene(QGraphicsScene):
     # -- mouse: moving nodes and drawing wires --------------------------------------------------
 
     def _node_and_port(self, pos: QPointF) -> tuple[NodeItem | None, PortRef | None]:
-        for item in self.items(pos, Qt.ItemSelectionMode.IntersectsItemShape,
-                               Qt.SortOrder.DescendingOrder, QTransform()):
+        for item in self.items(
+            pos, Qt.ItemSelectionMode.IntersectsItemShape, Qt.SortOrder.DescendingOrder, QTransform()
+        ):
             if isinstance(item, NodeItem):
                 return item, item.port_at(item.mapFromScene(pos))
         return None, None
@@ -384,8 +387,8 @@ class FlowScene(QGraphicsScene):
         if a_ref[1] == b_ref[1]:
             self.message.emit(self.tr("Connect an output to an input."))
             return False
-        (src, src_port), (dst, dst_port) = ((a, a_ref[0]), (b, b_ref[0])) if a_ref[1] else (
-            (b, b_ref[0]), (a, a_ref[0])
+        (src, src_port), (dst, dst_port) = (
+            ((a, a_ref[0]), (b, b_ref[0])) if a_ref[1] else ((b, b_ref[0]), (a, a_ref[0]))
         )
         try:
             self.doc.connect_ports(src, src_port, dst, dst_port)
