@@ -149,6 +149,257 @@
     </message>
 </context>
 <context>
+    <name>EvaluatePanel</name>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Save as JSONL</source>
+        <translation>另存为 JSONL</translation>
+    </message>
+    <message>
+        <source>Write the edited rows back to the dataset (JSONL)</source>
+        <translation>将编辑后的行写回数据集（JSONL）</translation>
+    </message>
+    <message>
+        <source>No dataset chosen (JSONL, JSON, CSV or XLSX)</source>
+        <translation>未选择数据集（JSONL、JSON、CSV 或 XLSX）</translation>
+    </message>
+    <message>
+        <source>Variants</source>
+        <translation>变体</translation>
+    </message>
+    <message>
+        <source>Variant</source>
+        <translation>变体</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Setting</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Each variant overrides node settings; no rows: the flow as it is</source>
+        <translation>每个变体覆盖节点设置；没有行时按流程原样评估</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Load file…</source>
+        <translation>加载文件…</translation>
+    </message>
+    <message>
+        <source>Metrics</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Judge model (for judge metrics)</source>
+        <translation>评审模型（用于评审类指标）</translation>
+    </message>
+    <message>
+        <source>a reference column</source>
+        <translation>参考答案列</translation>
+    </message>
+    <message>
+        <source>retrieved contexts</source>
+        <translation>检索到的上下文</translation>
+    </message>
+    <message>
+        <source>a judge model</source>
+        <translation>评审模型</translation>
+    </message>
+    <message>
+        <source>embeddings (offline)</source>
+        <translation>向量嵌入（离线）</translation>
+    </message>
+    <message>
+        <source>Needs: %s</source>
+        <translation>需要：%s</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Setup</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Compare runs</source>
+        <translation>比较运行</translation>
+    </message>
+    <message>
+        <source>Compare with the earlier run:</source>
+        <translation>与之前的运行比较：</translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>之前</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>之后</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <source>%d cells got worse</source>
+        <translation>%d 个单元格变差</translation>
+    </message>
+    <message>
+        <source>Cost (y) against mean latency (x) per variant</source>
+        <translation>各变体的成本（纵轴）与平均延迟（横轴）</translation>
+    </message>
+    <message>
+        <source>Run evaluation</source>
+        <translation>运行评估</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Open report</source>
+        <translation>打开报告</translation>
+    </message>
+    <message>
+        <source>Mean scores appear here after a run</source>
+        <translation>运行后在此显示平均分</translation>
+    </message>
+    <message>
+        <source>Your rating of the selected cell:</source>
+        <translation>你对所选单元格的评分：</translation>
+    </message>
+    <message>
+        <source>Show on canvas</source>
+        <translation>在画布上显示</translation>
+    </message>
+    <message>
+        <source>Show this cell's run on the flow's canvas (each node's output); double-click a cell too</source>
+        <translation>在流程画布上显示此单元格的运行（每个节点的输出）；也可双击单元格</translation>
+    </message>
+    <message>
+        <source>Good answer</source>
+        <translation>好的回答</translation>
+    </message>
+    <message>
+        <source>Bad answer</source>
+        <translation>差的回答</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>▲ Good</source>
+        <translation>▲ 好</translation>
+    </message>
+    <message>
+        <source>▼ Bad</source>
+        <translation>▼ 差</translation>
+    </message>
+    <message>
+        <source>Choose a dataset</source>
+        <translation>选择数据集</translation>
+    </message>
+    <message>
+        <source>Datasets (*.jsonl *.ndjson *.json *.csv *.xlsx);;All files (*)</source>
+        <translation>数据集 (*.jsonl *.ndjson *.json *.csv *.xlsx);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Cannot read %s: %s</source>
+        <translation>无法读取 %s：%s</translation>
+    </message>
+    <message>
+        <source>%s — first %d rows (read-only)</source>
+        <translation>%s — 前 %d 行（只读）</translation>
+    </message>
+    <message>
+        <source>%s — %d rows</source>
+        <translation>%s — %d 行</translation>
+    </message>
+    <message>
+        <source>Saved %s</source>
+        <translation>已保存 %s</translation>
+    </message>
+    <message>
+        <source>Load variants</source>
+        <translation>加载变体</translation>
+    </message>
+    <message>
+        <source>Variants (*.json *.yaml *.yml);;All files (*)</source>
+        <translation>变体文件 (*.json *.yaml *.yml);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Open a flow first</source>
+        <translation>请先打开一个流程</translation>
+    </message>
+    <message>
+        <source>Choose a dataset first</source>
+        <translation>请先选择数据集</translation>
+    </message>
+    <message>
+        <source>Tick at least one metric</source>
+        <translation>请至少勾选一个指标</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <source>%d of %d cells, %d failed</source>
+        <translation>%d / %d 个单元格，%d 个失败</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>%s: %d cells, %d failed, %d from cache</source>
+        <translation>%s：%d 个单元格，%d 个失败，%d 个来自缓存</translation>
+    </message>
+    <message>
+        <source>The evaluation failed</source>
+        <translation>评估失败</translation>
+    </message>
+    <message>
+        <source>Rating saved</source>
+        <translation>评分已保存</translation>
+    </message>
+</context>
+<context>
     <name>FieldEditor</name>
     <message>
         <source>Browse…</source>
@@ -554,6 +805,10 @@
         <translation>聊天</translation>
     </message>
     <message>
+        <source>Evaluate</source>
+        <translation>评估</translation>
+    </message>
+    <message>
         <source>Start</source>
         <translation>开始</translation>
     </message>
@@ -576,6 +831,10 @@
     <message>
         <source>(none)</source>
         <translation>（无）</translation>
+    </message>
+    <message>
+        <source>That run is not in this flow's history</source>
+        <translation>该运行不在此流程的历史记录中</translation>
     </message>
     <message>
         <source>Open flow</source>
@@ -821,8 +1080,8 @@
         <translation>运行已停止</translation>
     </message>
     <message>
-        <source>%s in %s, %d tokens</source>
-        <translation>%s，用时 %s，%d 个令牌</translation>
+        <source>%s in %s, %s</source>
+        <translation>%s，用时 %s，%s</translation>
     </message>
     <message>
         <source>%s: %s</source>
@@ -847,6 +1106,10 @@
     <message>
         <source>(not run yet)</source>
         <translation>（尚未运行）</translation>
+    </message>
+    <message>
+        <source>≈%d tokens (estimated)</source>
+        <translation>≈%d 个令牌（估算）</translation>
     </message>
     <message>
         <source>%d tokens</source>
@@ -1206,6 +1469,10 @@
         <translation>询问大语言模型回答是否需要查阅文档（闲聊和常识不需要）。只有回答“需要”时才检索；“retrieved”输出说明了实际情况。</translation>
     </message>
     <message>
+        <source>Asks the model for a plan (JSON steps over the tools), runs the steps in order with each result available to later steps, re-plans when a step fails, then writes the answer (when the re-plans run out, from the steps that worked, and it says so).</source>
+        <translation>让模型制定计划（基于工具的 JSON 步骤），按顺序执行各步骤，每步结果可供后续步骤使用；某步失败时重新规划，最后写出答案（重新规划次数用完时，根据成功的步骤作答，并会说明这一点）。</translation>
+    </message>
+    <message>
         <source>Asks the model for a plan (JSON steps over the tools), runs the steps in order with each result available to later steps, re-plans when a step fails, then writes the answer.</source>
         <translation>先让模型制定计划（以 JSON 列出调用工具的步骤），按顺序执行各步骤，每一步的结果都可供后续步骤使用；某一步失败时重新规划，最后写出答案。</translation>
     </message>
@@ -1228,6 +1495,10 @@
     <message>
         <source>CSV files: a row template such as '{question}: {answer}'.</source>
         <translation>CSV 文件：行模板，例如 '{question}: {answer}'。</translation>
+    </message>
+    <message>
+        <source>CSV files: the column holding the text (none: every column as 'name: value' lines).</source>
+        <translation>CSV 文件：存放文本的列（不填：每一列都写成“列名: 值”的行）。</translation>
     </message>
     <message>
         <source>CSV files: the column holding the text.</source>
@@ -1480,6 +1751,10 @@
     <message>
         <source>Evaluates a math expression safely: + - * / ** %, sqrt, log, sin, round, percent...</source>
         <translation>安全地计算数学表达式：+ - * / ** %、sqrt、log、sin、round、percent 等。</translation>
+    </message>
+    <message>
+        <source>Evaluation</source>
+        <translation>评估</translation>
     </message>
     <message>
         <source>Every thought, action and observation.</source>
@@ -1758,6 +2033,10 @@
         <translation>JSON 解析器</translation>
     </message>
     <message>
+        <source>JSON files: where the text is, e.g. 'articles[*].body' ('$': all of it as JSON).</source>
+        <translation>JSON 文件：文本所在位置，例如 'articles[*].body'（'$'：整个文档作为 JSON 文本）。</translation>
+    </message>
+    <message>
         <source>JSON files: where the text is, e.g. 'articles[*].body'.</source>
         <translation>JSON 文件：文本所在的位置，例如 'articles[*].body'。</translation>
     </message>
@@ -1784,6 +2063,14 @@
     <message>
         <source>Json Text Path</source>
         <translation>JSON 文本路径</translation>
+    </message>
+    <message>
+        <source>Judge</source>
+        <translation>评审模型</translation>
+    </message>
+    <message>
+        <source>Judge model for *_judge and geval metrics.</source>
+        <translation>*_judge 和 geval 指标使用的评审模型。</translation>
     </message>
     <message>
         <source>K</source>
@@ -2042,6 +2329,10 @@
         <translation>距离度量</translation>
     </message>
     <message>
+        <source>Metric name, e.g. faithfulness or regex:^\d+$.</source>
+        <translation>指标名称，例如 faithfulness 或 regex:^\d+$。</translation>
+    </message>
+    <message>
         <source>Min Length</source>
         <translation>最小长度</translation>
     </message>
@@ -2104,6 +2395,10 @@
     <message>
         <source>Multiline</source>
         <translation>多行模式</translation>
+    </message>
+    <message>
+        <source>Must Use Tools</source>
+        <translation>必须使用工具</translation>
     </message>
     <message>
         <source>N</source>
@@ -2302,6 +2597,10 @@
         <translation>读取文件夹中所有与匹配模式相符且受支持的文件。无法读取的文件会被跳过，记录一条跟踪事件，并列在“errors”输出中。</translation>
     </message>
     <message>
+        <source>Reasons step by step (Thought, Action, Observation, Final Answer): in the ReAct text format on API models, as grammar-constrained JSON steps on local models, so even a small model names a real tool with arguments that fit it.</source>
+        <translation>逐步推理（思考、行动、观察、最终答案）：API 模型使用 ReAct 文本格式，本地模型使用受语法约束的 JSON 步骤，因此即使是小模型也能说出真实存在的工具并给出符合要求的参数。</translation>
+    </message>
+    <message>
         <source>Reasons step by step in the ReAct text format (Thought, Action, Observation, Final Answer); works with small local models. Sloppy replies are read generously.</source>
         <translation>按 ReAct 文本格式（思考、行动、观察、最终答案）逐步推理，适用于小型本地模型。对不够规范的回复也会尽量宽容地解析。</translation>
     </message>
@@ -2418,8 +2717,16 @@
         <translation>RRF 常数 K</translation>
     </message>
     <message>
+        <source>Run code without a sandbox</source>
+        <translation>不使用沙箱运行代码</translation>
+    </message>
+    <message>
         <source>Runs Python code in a sandboxed subprocess (time, CPU, memory and output limits, no network, no secrets). Arguments are available as variables; set `result`.</source>
         <translation>在沙箱子进程中运行 Python 代码（限制时间、CPU、内存和输出，不能联网，无法访问密钥）。参数以变量形式提供；请给 `result` 赋值。</translation>
+    </message>
+    <message>
+        <source>Runs Python code isolated by the kernel (bubblewrap or Linux namespaces: no view of your files, processes, network or secrets; time, CPU, memory and output limits). Arguments are available as variables; set `result`.</source>
+        <translation>在内核隔离环境中运行 Python 代码（bubblewrap 或 Linux 命名空间：看不到你的文件、进程、网络和密钥；限制时间、CPU、内存和输出）。参数以变量形式提供；请设置 `result`。</translation>
     </message>
     <message>
         <source>Runs a read-only SQL query on a SQLite database file and returns the rows.</source>
@@ -2460,6 +2767,10 @@
     <message>
         <source>Scores each document against the query and keeps the best. 'cross-encoder' uses a fastembed cross-encoder (downloaded on first use, needs network). The offline fallback scores 0.8 x cosine similarity of the query and document embeddings (the built-in embedding model) + 0.2 x the share of query words found in the document. 'auto' uses the cross-encoder when its files are already downloaded, else the fallback.</source>
         <translation>为每篇文档相对查询打分并保留最好的几篇。“cross-encoder”使用 fastembed 交叉编码器（首次使用时下载，需要联网）。离线备用方案的得分为 0.8 × 查询与文档向量（内置嵌入模型）的余弦相似度 + 0.2 × 查询词在文档中出现的比例。“auto”在交叉编码器文件已下载时使用它，否则使用备用方案。</translation>
+    </message>
+    <message>
+        <source>Scores the answer with a metric from `studio eval` (model-free and embedding metrics; judge metrics take the judge model setting), so a flow can score itself inline.</source>
+        <translation>用 `studio eval` 的指标为答案打分（无需模型的指标和嵌入指标；评审类指标使用评审模型设置），让流程可以在运行中给自己打分。</translation>
     </message>
     <message>
         <source>Search</source>
@@ -2756,6 +3067,10 @@
     <message>
         <source>The first match, or empty</source>
         <translation>第一个匹配，没有则为空</translation>
+    </message>
+    <message>
+        <source>The first reply must call a tool (small models otherwise answer from memory).</source>
+        <translation>第一次回复必须调用工具（否则小模型会凭记忆作答）。</translation>
     </message>
     <message>
         <source>The flow input each item goes to.</source>
@@ -3184,6 +3499,10 @@
     <message>
         <source>Wall-clock time limit.</source>
         <translation>实际运行时间限制。</translation>
+    </message>
+    <message>
+        <source>Warning: only where this machine cannot isolate code (not Linux, or namespaces refused), run it anyway with resource limits only. The code can then read your files and secrets and act as you. Turn on only for code you trust.</source>
+        <translation>警告：仅在本机无法隔离代码时（非 Linux，或命名空间被拒绝）仍然运行代码，只有资源限制。此时代码可以读取你的文件和密钥，并以你的身份行事。只对你信任的代码开启。</translation>
     </message>
     <message>
         <source>Weight of the vector ranking against the full-text ranking (1 = equal). Empty: 1, but 0 for Chinese queries when the model is the built-in English-only one.</source>

@@ -1,54 +1,97 @@
-"""The main window's actions and menus, with standard shortcuts; retranslated on language change."""
+"""The main window's actions and menus, with standard shortcuts; retranslated on language change.
+
+The window hands over what each action does as typed callables (`ActionHandlers`), so this module
+never reaches into the window and does not import it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QStyle
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QMainWindow, QMenu, QStyle, QToolBar
 
-if TYPE_CHECKING:
-    from studio.gui.main_window import MainWindow
+from studio.gui import settings_store
 
 Key = QKeySequence.StandardKey
+Shortcut = QKeySequence.StandardKey | str | None
+Handler = Callable[[], object]
 translate = QCoreApplication.translate
 
-# name -> (shortcut, slot name on the window, menu)
-SPEC: list[tuple[str, object, str, str]] = [
-    ("new", Key.New, "new_flow", "file"),
-    ("open", Key.Open, "open_dialog", "file"),
-    ("save", Key.Save, "save_current", "file"),
-    ("save_as", Key.SaveAs, "save_current_as", "file"),
-    ("close_tab", Key.Close, "close_current_tab", "file"),
-    ("start_page", None, "show_start_page", "file"),
-    ("settings", Key.Preferences, "open_settings", "file"),
-    ("quit", Key.Quit, "close", "file"),
-    ("undo", Key.Undo, "undo", "edit"),
-    ("redo", Key.Redo, "redo", "edit"),
-    ("cut", Key.Cut, "cut", "edit"),
-    ("copy", Key.Copy, "copy", "edit"),
-    ("paste", Key.Paste, "paste", "edit"),
-    ("duplicate", "Ctrl+D", "duplicate", "edit"),
-    ("delete", Key.Delete, "delete_selection", "edit"),
-    ("select_all", Key.SelectAll, "select_all", "edit"),
-    ("find", Key.Find, "find_node", "edit"),
-    ("quick_add", "Ctrl+Space", "quick_add", "edit"),
-    ("add_comment", "Ctrl+G", "add_comment_around_selection", "edit"),
-    ("auto_layout", "Ctrl+L", "auto_layout", "view"),
-    ("fit", "Ctrl+0", "fit_view", "view"),
-    ("zoom_in", Key.ZoomIn, "zoom_in", "view"),
-    ("zoom_out", Key.ZoomOut, "zoom_out", "view"),
-    ("snap", None, "toggle_snap", "view"),
-    ("run", "F5", "run_all", "run"),
-    ("run_to", "Ctrl+F5", "run_to_selected", "run"),
-    ("run_from", "Ctrl+Shift+F5", "run_from_selected", "run"),
-    ("stop", "Shift+F5", "stop_run", "run"),
-]
+
+@dataclass(frozen=True)
+class ActionHandlers:
+    """What each action does: one callable per action, called with no arguments."""
+
+    new: Handler
+    open: Handler
+    save: Handler
+    save_as: Handler
+    close_tab: Handler
+    start_page: Handler
+    settings: Handler
+    quit: Handler
+    undo: Handler
+    redo: Handler
+    cut: Handler
+    copy: Handler
+    paste: Handler
+    duplicate: Handler
+    delete: Handler
+    select_all: Handler
+    find: Handler
+    quick_add: Handler
+    add_comment: Handler
+    auto_layout: Handler
+    fit: Handler
+    zoom_in: Handler
+    zoom_out: Handler
+    snap: Handler
+    run: Handler
+    run_to: Handler
+    run_from: Handler
+    stop: Handler
+    open_recent: Callable[[Path], object]  # a file picked in File > Open Recent
 
 
-def texts(w: MainWindow) -> dict[str, tuple[str, str]]:
+def entries(h: ActionHandlers) -> list[tuple[str, Shortcut, Handler, str]]:
+    """(name, shortcut, handler, menu) per action, in menu order."""
+    return [
+        ("new", Key.New, h.new, "file"),
+        ("open", Key.Open, h.open, "file"),
+        ("save", Key.Save, h.save, "file"),
+        ("save_as", Key.SaveAs, h.save_as, "file"),
+        ("close_tab", Key.Close, h.close_tab, "file"),
+        ("start_page", None, h.start_page, "file"),
+        ("settings", Key.Preferences, h.settings, "file"),
+        ("quit", Key.Quit, h.quit, "file"),
+        ("undo", Key.Undo, h.undo, "edit"),
+        ("redo", Key.Redo, h.redo, "edit"),
+        ("cut", Key.Cut, h.cut, "edit"),
+        ("copy", Key.Copy, h.copy, "edit"),
+        ("paste", Key.Paste, h.paste, "edit"),
+        ("duplicate", "Ctrl+D", h.duplicate, "edit"),
+        ("delete", Key.Delete, h.delete, "edit"),
+        ("select_all", Key.SelectAll, h.select_all, "edit"),
+        ("find", Key.Find, h.find, "edit"),
+        ("quick_add", "Ctrl+Space", h.quick_add, "edit"),
+        ("add_comment", "Ctrl+G", h.add_comment, "edit"),
+        ("auto_layout", "Ctrl+L", h.auto_layout, "view"),
+        ("fit", "Ctrl+0", h.fit, "view"),
+        ("zoom_in", Key.ZoomIn, h.zoom_in, "view"),
+        ("zoom_out", Key.ZoomOut, h.zoom_out, "view"),
+        ("snap", None, h.snap, "view"),
+        ("run", "F5", h.run, "run"),
+        ("run_to", "Ctrl+F5", h.run_to, "run"),
+        ("run_from", "Ctrl+Shift+F5", h.run_from, "run"),
+        ("stop", "Shift+F5", h.stop, "run"),
+    ]
+
+
+def texts() -> dict[str, tuple[str, str]]:
     """(menu text, tooltip) per action; literal translate() calls so lupdate finds them."""
     return {
         "new": (translate("MainWindow", "&New"), translate("MainWindow", "Start a new, empty flow")),
@@ -118,7 +161,8 @@ def texts(w: MainWindow) -> dict[str, tuple[str, str]]:
     }
 
 
-def menu_titles(w: MainWindow) -> dict[str, str]:
+def menu_titles() -> dict[str, str]:
+    """The menu bar's titles by menu key."""
     return {
         "file": translate("MainWindow", "&File"),
         "edit": translate("MainWindow", "&Edit"),
@@ -128,83 +172,130 @@ def menu_titles(w: MainWindow) -> dict[str, str]:
     }
 
 
-def build(w: MainWindow) -> dict[str, QAction]:
-    """Create every action, its menu entry and the toolbar."""
-    actions: dict[str, QAction] = {}
-    menus = {}
-    for key in ("file", "edit", "view", "run", "window"):
-        menus[key] = w.menuBar().addMenu("")
-    for name, shortcut, slot, menu in SPEC:
-        action = QAction(w)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))  # type: ignore[arg-type]
-        handler: Callable[[], object] = getattr(w, slot)
-        action.triggered.connect(lambda _checked=False, h=handler: h())
-        menus[menu].addAction(action)
-        actions[name] = action
-        if name in ("close_tab", "settings", "duplicate", "find", "zoom_out", "run_from"):
-            menus[menu].addSeparator()
-    w._recent_menu = menus["file"].addMenu("")
-    menus["file"].insertMenu(actions["save"], w._recent_menu)
-    w._recent_menu.aboutToShow.connect(w.fill_recent_menu)
-    # Ctrl+Y as well as the platform's redo key (Ctrl+Shift+Z on Linux and macOS).
-    redo_keys = [QKeySequence(Key.Redo), QKeySequence("Ctrl+Y")]
-    actions["redo"].setShortcuts([k for i, k in enumerate(redo_keys) if k not in redo_keys[:i]])
-    actions["snap"].setCheckable(True)
-    actions["snap"].setChecked(True)
-    actions["stop"].setEnabled(False)
-    w._menus = menus
-    toolbar = w.addToolBar("main")
-    toolbar.setObjectName("main-toolbar")
-    for name in (
-        "new",
-        "open",
-        "save",
-        None,
-        "undo",
-        "redo",
-        None,
-        "run",
-        "run_to",
-        "stop",
-        None,
-        "fit",
-        "auto_layout",
-    ):
-        if name is None:
-            toolbar.addSeparator()
-        else:
-            toolbar.addAction(actions[name])
-    w._toolbar = toolbar
-    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-    # Standard icons from the Qt style: native-looking and sharp at any DPI, no image files.
-    pixmaps = QStyle.StandardPixmap
-    icons = {
-        "new": pixmaps.SP_FileIcon,
-        "open": pixmaps.SP_DialogOpenButton,
-        "save": pixmaps.SP_DialogSaveButton,
-        "undo": pixmaps.SP_ArrowBack,
-        "redo": pixmaps.SP_ArrowForward,
-        "run": pixmaps.SP_MediaPlay,
-        "run_to": pixmaps.SP_MediaSeekForward,
-        "stop": pixmaps.SP_MediaStop,
-        "fit": pixmaps.SP_DesktopIcon,
-        "auto_layout": pixmaps.SP_FileDialogListView,
-        "delete": pixmaps.SP_TrashIcon,
-        "settings": pixmaps.SP_FileDialogDetailedView,
-    }
-    for name, pixmap in icons.items():
-        actions[name].setIcon(w.style().standardIcon(pixmap))
-    return actions
+MENUS = ("file", "edit", "view", "run", "window")
+SEPARATOR_AFTER = ("close_tab", "settings", "duplicate", "find", "zoom_out", "run_from")
+TOOLBAR = (
+    "new",
+    "open",
+    "save",
+    None,
+    "undo",
+    "redo",
+    None,
+    "run",
+    "run_to",
+    "stop",
+    None,
+    "fit",
+    "auto_layout",
+)
+# Greyed out while no flow is open ("run" also while a run is going).
+NEED_A_TAB = (
+    "save",
+    "save_as",
+    "run",
+    "run_to",
+    "run_from",
+    "auto_layout",
+    "fit",
+    "select_all",
+    "find",
+    "quick_add",
+    "add_comment",
+)
 
 
-def retranslate(w: MainWindow) -> None:
-    for name, (text, tip) in texts(w).items():
-        action = w.actions_by_name[name]
-        action.setText(text)
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-    for key, title in menu_titles(w).items():
-        w._menus[key].setTitle(title)
-    w._toolbar.setWindowTitle(translate("MainWindow", "Main toolbar"))
-    w._recent_menu.setTitle(translate("MainWindow", "Open &Recent"))
+class WindowActions:
+    """Every action of a main window, its menus (with File > Open Recent) and its toolbar."""
+
+    def __init__(self, window: QMainWindow, handlers: ActionHandlers):
+        self._open_recent = handlers.open_recent
+        self.by_name: dict[str, QAction] = {}
+        self.menus: dict[str, QMenu] = {key: window.menuBar().addMenu("") for key in MENUS}
+        for name, shortcut, handler, menu in entries(handlers):
+            action = QAction(window)
+            if shortcut is not None:
+                action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(lambda _checked=False, h=handler: h())
+            self.menus[menu].addAction(action)
+            self.by_name[name] = action
+            if name in SEPARATOR_AFTER:
+                self.menus[menu].addSeparator()
+        self.recent_menu = QMenu(self.menus["file"])
+        self.menus["file"].insertMenu(self.by_name["save"], self.recent_menu)
+        self.recent_menu.aboutToShow.connect(self.fill_recent_menu)
+        # Ctrl+Y as well as the platform's redo key (Ctrl+Shift+Z on Linux and macOS).
+        redo_keys = [QKeySequence(Key.Redo), QKeySequence("Ctrl+Y")]
+        self.by_name["redo"].setShortcuts([k for i, k in enumerate(redo_keys) if k not in redo_keys[:i]])
+        self.by_name["snap"].setCheckable(True)
+        self.by_name["snap"].setChecked(True)
+        self.by_name["stop"].setEnabled(False)
+        self.toolbar: QToolBar = window.addToolBar("main")
+        self.toolbar.setObjectName("main-toolbar")
+        for entry in TOOLBAR:
+            if entry is None:
+                self.toolbar.addSeparator()
+            else:
+                self.toolbar.addAction(self.by_name[entry])
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        # Standard icons from the Qt style: native-looking and sharp at any DPI, no image files.
+        pixmaps = QStyle.StandardPixmap
+        icons = {
+            "new": pixmaps.SP_FileIcon,
+            "open": pixmaps.SP_DialogOpenButton,
+            "save": pixmaps.SP_DialogSaveButton,
+            "undo": pixmaps.SP_ArrowBack,
+            "redo": pixmaps.SP_ArrowForward,
+            "run": pixmaps.SP_MediaPlay,
+            "run_to": pixmaps.SP_MediaSeekForward,
+            "stop": pixmaps.SP_MediaStop,
+            "fit": pixmaps.SP_DesktopIcon,
+            "auto_layout": pixmaps.SP_FileDialogListView,
+            "delete": pixmaps.SP_TrashIcon,
+            "settings": pixmaps.SP_FileDialogDetailedView,
+        }
+        for name, pixmap in icons.items():
+            self.by_name[name].setIcon(window.style().standardIcon(pixmap))
+
+    def retranslate(self) -> None:
+        """Re-read every action text, tooltip and menu title in the current language."""
+        for name, (text, tip) in texts().items():
+            action = self.by_name[name]
+            action.setText(text)
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        for key, title in menu_titles().items():
+            self.menus[key].setTitle(title)
+        self.toolbar.setWindowTitle(translate("MainWindow", "Main toolbar"))
+        self.recent_menu.setTitle(translate("MainWindow", "Open &Recent"))
+
+    def fill_recent_menu(self) -> None:
+        """List recently opened flows in File > Open Recent."""
+        menu = self.recent_menu
+        menu.clear()
+        recent = settings_store.recent_files()
+        for path in recent:
+            action = menu.addAction(path.name)
+            action.setToolTip(str(path))
+            action.triggered.connect(lambda _checked=False, p=path: self._open_recent(p))
+        if not recent:
+            menu.addAction(translate("MainWindow", "(none)")).setEnabled(False)
+
+    def set_running(self, running: bool) -> None:
+        """Stop works while a run goes; Run waits for it to end."""
+        self.by_name["stop"].setEnabled(running)
+        self.by_name["run"].setEnabled(not running)
+
+    def update_edit_state(self, stack: QUndoStack | None, running: bool) -> None:
+        """Undo/Redo say what they would do and are greyed out when there is nothing to do; the
+        flow actions need an open flow (`stack` is None when none is current)."""
+        for name, can, text in (
+            ("undo", stack is not None and stack.canUndo(), stack.undoText() if stack else ""),
+            ("redo", stack is not None and stack.canRedo(), stack.redoText() if stack else ""),
+        ):
+            action = self.by_name[name]
+            action.setEnabled(can)
+            base = translate("MainWindow", "Undo") if name == "undo" else translate("MainWindow", "Redo")
+            action.setToolTip(f"{base}: {text}" if can and text else base)
+        for name in NEED_A_TAB:
+            self.by_name[name].setEnabled(stack is not None and not (name == "run" and running))

@@ -6,6 +6,10 @@ import contextlib
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studio.gui.main_window import MainWindow  # imported late at run time: Qt loads on demand
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     return int(app.exec())
 
 
-def create_window(args: list[str]):  # type: ignore[no-untyped-def]
+def create_window(args: list[str]) -> MainWindow:
     """Build the main window with saved preferences applied and the given files open."""
     from studio.gui import i18n, settings_store
     from studio.gui.main_window import MainWindow
@@ -41,7 +45,7 @@ def create_window(args: list[str]):  # type: ignore[no-untyped-def]
     return window
 
 
-def follow_system_theme(window) -> None:  # type: ignore[no-untyped-def]
+def follow_system_theme(window: MainWindow) -> None:
     """With the "follow system" theme, switch light/dark when the desktop does."""
     from PySide6.QtGui import QGuiApplication
 

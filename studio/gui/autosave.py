@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
 
-from studio.flow import dumps
+from studio.flow import to_data
 from studio.flow.io import write_atomic
 from studio.gui.document import FlowDocument
 from studio.runtime.paths import sub_dir
@@ -44,11 +44,24 @@ def _key(doc: FlowDocument) -> str:
 
 
 def write_autosave(doc: FlowDocument) -> Path:
-    """Write one document's current state to the autosave folder."""
+    """Write one document's current state to the autosave folder, scrubbed of secrets.
+
+    Saving refuses a flow holding a secret; an autosave must not fail, so it keeps the work and
+    writes `***` where a secret value (or a key-shaped text) was typed.
+    """
+    from studio.engine.scrub import flow_scrubber
+
+    scrubber = flow_scrubber(doc.flow, patterns=True)
     folder = autosave_dir()
     target = folder / f"{_key(doc)}.json"
-    write_atomic(target, dumps(doc.flow), backup=False)
-    meta = {"path": str(doc.path) if doc.path else None, "name": doc.flow.name, "time": time.time()}
+    data = scrubber.value(to_data(doc.flow))
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    write_atomic(target, text.encode("utf-8", "backslashreplace").decode("utf-8"), backup=False)
+    meta = {
+        "path": str(doc.path) if doc.path else None,
+        "name": scrubber.text(doc.flow.name),
+        "time": time.time(),
+    }
     write_atomic(target.with_suffix(".meta"), json.dumps(meta), backup=False)
     return target
 

@@ -5,23 +5,21 @@ from __future__ import annotations
 
 import copy
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
 from studio.flow import Comment, EdgeSpec, NodeSpec
+from studio.gui.flow_primitives import FlowPrimitives
 from studio.gui.graph import EdgeKey, edge_key
-
-if TYPE_CHECKING:
-    from studio.gui.document import FlowDocument
 
 translate = QCoreApplication.translate
 MOVE_ID = 1001
 CONFIG_ID = 1002
 
 
-def _remove_edges_at(doc: FlowDocument, keys: list[EdgeKey]) -> list[tuple[int, EdgeSpec]]:
+def _remove_edges_at(doc: FlowPrimitives, keys: list[EdgeKey]) -> list[tuple[int, EdgeSpec]]:
     """Remove edges and return (index, edge) pairs, ready for _restore_edges."""
     removed = [(doc._edge_index(k), k) for k in keys]
     removed.sort(reverse=True)  # from the back, so earlier indices stay valid
@@ -32,7 +30,7 @@ def _remove_edges_at(doc: FlowDocument, keys: list[EdgeKey]) -> list[tuple[int, 
     return out
 
 
-def _restore_edges(doc: FlowDocument, removed: list[tuple[int, EdgeSpec]]) -> None:
+def _restore_edges(doc: FlowPrimitives, removed: list[tuple[int, EdgeSpec]]) -> None:
     for index, edge in sorted(removed, key=lambda pair: pair[0]):
         doc._insert_edge(index, edge)
 
@@ -41,10 +39,10 @@ class _Command(QUndoCommand):
     """Holds its document weakly: the document owns its undo stack, which owns the commands, so
     a strong reference back would make a cycle Python's collector frees after Qt has gone."""
 
-    _doc: weakref.ReferenceType[FlowDocument]
+    _doc: weakref.ReferenceType[FlowPrimitives]
 
     @property
-    def doc(self) -> FlowDocument:
+    def doc(self) -> FlowPrimitives:
         doc = self._doc()
         if doc is None:
             raise RuntimeError("the document of this edit is gone")
@@ -54,7 +52,7 @@ class _Command(QUndoCommand):
 class AddNode(_Command):
     """Place one node at the end of the node list."""
 
-    def __init__(self, doc: FlowDocument, spec: NodeSpec):
+    def __init__(self, doc: FlowPrimitives, spec: NodeSpec):
         super().__init__(translate("Commands", "Add %s") % spec.type)
         self._doc, self.spec = weakref.ref(doc), spec
         self.index = len(doc.flow.nodes)
@@ -69,7 +67,7 @@ class AddNode(_Command):
 class RemoveNodes(_Command):
     """Delete nodes together with every wire touching them."""
 
-    def __init__(self, doc: FlowDocument, node_ids: list[str]):
+    def __init__(self, doc: FlowPrimitives, node_ids: list[str]):
         super().__init__(translate("Commands", "Delete nodes"))
         self._doc = weakref.ref(doc)
         self.node_ids = list(node_ids)
@@ -91,7 +89,7 @@ class RemoveNodes(_Command):
 
 
 class _Positions(_Command):
-    def __init__(self, doc: FlowDocument, positions: dict[str, tuple[float, float]], text: str):
+    def __init__(self, doc: FlowPrimitives, positions: dict[str, tuple[float, float]], text: str):
         super().__init__(text)
         self._doc = weakref.ref(doc)
         self.before = {i: copy.deepcopy(doc.node(i).ui) for i in positions}
@@ -109,7 +107,7 @@ class _Positions(_Command):
 class MoveNodes(_Positions):
     """Move nodes; consecutive moves of the same nodes merge into one undo step."""
 
-    def __init__(self, doc: FlowDocument, positions: dict[str, tuple[float, float]]):
+    def __init__(self, doc: FlowPrimitives, positions: dict[str, tuple[float, float]]):
         super().__init__(doc, positions, translate("Commands", "Move nodes"))
 
     def id(self) -> int:
@@ -125,14 +123,14 @@ class MoveNodes(_Positions):
 class AutoLayout(_Positions):
     """Arrange nodes in layers."""
 
-    def __init__(self, doc: FlowDocument, positions: dict[str, tuple[float, float]]):
+    def __init__(self, doc: FlowPrimitives, positions: dict[str, tuple[float, float]]):
         super().__init__(doc, positions, translate("Commands", "Auto layout"))
 
 
 class Connect(_Command):
     """Draw a wire. A single-wire input that already has one gets the new wire instead."""
 
-    def __init__(self, doc: FlowDocument, edge: EdgeSpec):
+    def __init__(self, doc: FlowPrimitives, edge: EdgeSpec):
         super().__init__(translate("Commands", "Connect"))
         self._doc, self.edge = weakref.ref(doc), edge
         self.replaced: list[tuple[int, EdgeSpec]] = []
@@ -157,7 +155,7 @@ class Connect(_Command):
 class Disconnect(_Command):
     """Remove wires."""
 
-    def __init__(self, doc: FlowDocument, keys: list[EdgeKey]):
+    def __init__(self, doc: FlowPrimitives, keys: list[EdgeKey]):
         super().__init__(translate("Commands", "Disconnect"))
         self._doc, self.keys = weakref.ref(doc), list(keys)
         self.removed: list[tuple[int, EdgeSpec]] = []
@@ -173,7 +171,7 @@ class SetConfig(_Command):
     """Change a node's settings. Wires into ports the new settings no longer have are removed in
     the same step (a template variable deleted from the text drops its wire)."""
 
-    def __init__(self, doc: FlowDocument, node_id: str, config: dict[str, Any]):
+    def __init__(self, doc: FlowPrimitives, node_id: str, config: dict[str, Any]):
         super().__init__(translate("Commands", "Change settings"))
         self._doc, self.node_id = weakref.ref(doc), node_id
         self.before = copy.deepcopy(doc.node(node_id).config)
@@ -228,7 +226,7 @@ class Paste(_Command):
 
     def __init__(
         self,
-        doc: FlowDocument,
+        doc: FlowPrimitives,
         nodes: list[NodeSpec],
         edges: list[EdgeSpec],
         comments: list[Comment] | None = None,
@@ -261,7 +259,7 @@ class Paste(_Command):
 class AddComment(_Command):
     """Put a comment box on the canvas."""
 
-    def __init__(self, doc: FlowDocument, comment: Comment):
+    def __init__(self, doc: FlowPrimitives, comment: Comment):
         super().__init__(translate("Commands", "Add comment"))
         self._doc, self.comment = weakref.ref(doc), comment
         self.was_none = doc.flow.comments is None  # undo leaves a file without comments untouched
@@ -277,7 +275,7 @@ class AddComment(_Command):
 class RemoveComments(_Command):
     """Delete comment boxes (the nodes inside stay)."""
 
-    def __init__(self, doc: FlowDocument, comment_ids: list[str]):
+    def __init__(self, doc: FlowPrimitives, comment_ids: list[str]):
         super().__init__(translate("Commands", "Delete comments"))
         self._doc, self.ids = weakref.ref(doc), list(comment_ids)
         self.removed: list[tuple[int, Comment]] = []
@@ -298,7 +296,7 @@ class ChangeComment(_Command):
 
     def __init__(
         self,
-        doc: FlowDocument,
+        doc: FlowPrimitives,
         comment_id: str,
         changes: dict[str, Any],
         text: str,

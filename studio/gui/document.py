@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -227,9 +228,7 @@ class FlowDocument(QObject):
         config[key] = value
         self.set_config(node_id, config)
 
-    def copy_nodes(
-        self, node_ids: set[str] | list[str], comment_ids: set[str] | list[str] = ()
-    ) -> dict[str, Any]:
+    def copy_nodes(self, node_ids: Iterable[str], comment_ids: Iterable[str] = ()) -> dict[str, Any]:
         """A clipboard payload: the nodes, the wires between them and comment boxes, as JSON data."""
         chosen = set(node_ids)
         nodes = [n.model_dump(mode="json", exclude_none=True) for n in self.flow.nodes if n.id in chosen]
@@ -283,7 +282,7 @@ class FlowDocument(QObject):
             self.undo_stack.push(Paste(self, nodes, edges, comments))
         return [n.id for n in nodes] + [c.id for c in comments]
 
-    def duplicate(self, node_ids: set[str] | list[str], comment_ids: set[str] | list[str] = ()) -> list[str]:
+    def duplicate(self, node_ids: Iterable[str], comment_ids: Iterable[str] = ()) -> list[str]:
         """Copy and paste in one go (comment boxes too); returns the new ids."""
         return self.paste(self.copy_nodes(node_ids, comment_ids))
 

@@ -25,6 +25,7 @@ class NodeRun:
     error: str = ""
     duration_s: float | None = None
     tokens: int = 0
+    tokens_estimated: bool = False  # counted here: the provider reported no usage
     traces: list[str] = field(default_factory=list)
 
 
@@ -36,6 +37,16 @@ def preview(outputs: dict[str, Any]) -> str:
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
         return " ".join(text.split())[:120]
     return ""
+
+
+def format_tokens(count: int, estimated: bool = False) -> str:
+    """ "123 tokens", or "≈123 tokens (estimated)" when they were counted here because the
+    provider reported none (the figure may differ from the provider's bill)."""
+    from PySide6.QtCore import QCoreApplication
+
+    if estimated:
+        return QCoreApplication.translate("RunMixin", "≈%d tokens (estimated)") % count
+    return QCoreApplication.translate("RunMixin", "%d tokens") % count
 
 
 def format_duration(seconds: float | None) -> str:
@@ -107,6 +118,7 @@ class EditorTab(QWidget):
         elif isinstance(event, ev.NodeFinished):
             state.status, state.outputs, state.duration_s = "done", dict(event.outputs), event.duration_s
             state.tokens = event.usage.total_tokens
+            state.tokens_estimated = event.usage.estimated
             item.set_run_state("done", format_duration(event.duration_s), preview(event.outputs))
         elif isinstance(event, ev.NodeCached):
             state.status, state.outputs = "cached", dict(event.outputs)

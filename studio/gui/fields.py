@@ -189,17 +189,17 @@ class FieldEditor(QWidget):
             spin.valueChanged.connect(lambda _v: self.edited.emit(self.value()))
             return spin
         if kind == "number":
-            spin = QDoubleSpinBox(self)
-            spin.setDecimals(3)
-            spin.setSingleStep(0.1)
-            low = float(info.minimum) if info.minimum is not None else -1e12
-            high = float(info.maximum) if info.maximum is not None else 1e12
+            number = QDoubleSpinBox(self)
+            number.setDecimals(3)
+            number.setSingleStep(0.1)
+            bottom = float(info.minimum) if info.minimum is not None else -1e12
+            top = float(info.maximum) if info.maximum is not None else 1e12
             if info.nullable:
-                low -= 0.001
-                spin.setSpecialValueText(self.tr("(empty)"))
-            spin.setRange(low, high)
-            spin.valueChanged.connect(lambda _v: self.edited.emit(self.value()))
-            return spin
+                bottom -= 0.001
+                number.setSpecialValueText(self.tr("(empty)"))
+            number.setRange(bottom, top)
+            number.valueChanged.connect(lambda _v: self.edited.emit(self.value()))
+            return number
         if kind in ("choice", "model", "secret"):
             combo = QComboBox(self)
             if kind == "choice":
@@ -218,7 +218,7 @@ class FieldEditor(QWidget):
             if kind == "template":
                 from studio.gui.template_edit import TemplateEdit
 
-                edit = TemplateEdit(self)
+                edit: QPlainTextEdit = TemplateEdit(self)
             else:
                 edit = QPlainTextEdit(self)
             edit.setTabChangesFocus(True)
@@ -294,8 +294,10 @@ class FieldEditor(QWidget):
         try:
             if isinstance(widget, QCheckBox):
                 widget.setChecked(bool(value))
-            elif isinstance(widget, QSpinBox | QDoubleSpinBox):
-                widget.setValue(widget.minimum() if value is None else value)
+            elif isinstance(widget, QSpinBox):
+                widget.setValue(widget.minimum() if value is None else int(value))
+            elif isinstance(widget, QDoubleSpinBox):
+                widget.setValue(widget.minimum() if value is None else float(value))
             elif isinstance(widget, QComboBox):
                 if self.info.kind == "choice":
                     index = widget.findData(value)

@@ -60,13 +60,14 @@ class Inspector(QWidget):
         self.problem_label = QLabel(self)
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet("color: #e53935;")
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
+        # Not `scroll`: that is QWidget.scroll(), which this would hide.
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.heading)
         layout.addWidget(self.problem_label)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         self.show_node(None, None)
 
     def retranslate(self) -> None:
@@ -93,7 +94,7 @@ class Inspector(QWidget):
         outer.addLayout(self.form)
         outer.addStretch(1)  # rows keep their natural height; spare room goes below
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.scroll.setWidget(form_host)
+        self.scroll_area.setWidget(form_host)
         self.problem_label.clear()
         if doc is None or node_id is None or not doc.has_node(node_id):
             self.heading.setText(self.tr("<i>Select a node to see its settings.</i>"))

@@ -1,19 +1,23 @@
 """The main window: flows in tabs, palette, inspector, outputs and history docks, menus, the run
-controls, saving with prompts, autosave and crash recovery."""
+controls, saving with prompts, autosave and crash recovery.
+
+The window is composed of parts it owns, none of which imports this module: `action_set` (menus,
+toolbar and shortcuts, told what to do through typed callables; actions.py),
+`run_control` (starting runs and showing their results, window_run.py) and `edits` (what the Edit
+and View menus do to the current flow, window_edit.py).
+"""
 
 from __future__ import annotations
 
-import json
 import uuid
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QCursor, QGuiApplication
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -23,25 +27,26 @@ from PySide6.QtWidgets import (
 
 from studio.engine.registry import Registry
 from studio.flow import FlowError, load_flow
-from studio.gui import actions as window_actions
 from studio.gui import autosave, graph, settings_store
+from studio.gui.actions import ActionHandlers, WindowActions
 from studio.gui.canvas import style
 from studio.gui.chat_panel import ChatPanel
 from studio.gui.document import FlowDocument
 from studio.gui.editor import EditorTab
+from studio.gui.evaluate_panel import EvaluatePanel
 from studio.gui.history_panel import HistoryPanel
 from studio.gui.inspector import Inspector
 from studio.gui.output_panel import OutputPanel
-from studio.gui.palette import Palette, QuickAdd
-from studio.gui.run_controller import RunController
+from studio.gui.palette import Palette
 from studio.gui.start_page import StartPage
-from studio.gui.window_run import RunMixin
+from studio.gui.window_edit import CanvasEdits
+from studio.gui.window_run import RunControl
 
 
-class MainWindow(RunMixin, QMainWindow):
+class MainWindow(QMainWindow):
     """Chain Studio's one window."""
 
-    runFinished = Signal(object)
+    runFinished = Signal(object)  # a run ended: its RunResult, or None when it could not start
 
     def __init__(
         self,
@@ -56,8 +61,6 @@ class MainWindow(RunMixin, QMainWindow):
 
             registry = default_registry()
         self.registry = registry
-        self._run_tab: EditorTab | None = None
-        self._menus: dict[str, Any] = {}
         self.resize(1400, 860)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
@@ -70,44 +73,100 @@ class MainWindow(RunMixin, QMainWindow):
         self.start_page.newRequested.connect(self.new_flow)
         self.start_page.openDialogRequested.connect(self.open_dialog)
         self.start_page.openRequested.connect(self._open_from_start)
-        self.palette = Palette(registry, self)
-        self.palette.nodeChosen.connect(self._add_from_palette)
+        self.node_palette = Palette(registry, self)  # not `palette`: QWidget.palette() is Qt's
         self.inspector = Inspector(self)
         self.outputs = OutputPanel(self)
         self.history = HistoryPanel(self)
         self.chat = ChatPanel(self)
-        self.chat.sendRequested.connect(self.chat_send)
-        self._chat_turn = False
-        self.palette_dock = self._dock("palette", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.evaluate = EvaluatePanel(self._evaluation_flow_file, self)
+        self.palette_dock = self._dock("palette", self.node_palette, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.inspector_dock = self._dock("inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self.output_dock = self._dock("outputs", self.outputs, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.history_dock = self._dock("history", self.history, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.chat_dock = self._dock("chat", self.chat, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.evaluate_dock = self._dock("evaluate", self.evaluate, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.output_dock, self.history_dock)
         self.tabifyDockWidget(self.output_dock, self.chat_dock)
+        self.tabifyDockWidget(self.output_dock, self.evaluate_dock)
+        self.evaluate.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.evaluate.cellRunRequested.connect(self.show_run_record)
         self.output_dock.raise_()
         self.inspector.setMinimumWidth(320)
         self._sized = False
-        self.actions_by_name = window_actions.build(self)
+        self.run_label = QLabel(self)
+        self.zoom_label = QLabel(self)
+        self.statusBar().addWidget(self.run_label, 1)
+        self.statusBar().addPermanentWidget(self.zoom_label)
+        self.run_control = RunControl(
+            current_tab=self.current_tab,
+            outputs=self.outputs,
+            output_dock=self.output_dock,
+            chat=self.chat,
+            history=self.history,
+            status_label=self.run_label,
+            show_message=self.statusBar().showMessage,
+            dialog_parent=self,
+        )
+        self.run_control.runFinished.connect(self.runFinished)
+        self.edits = CanvasEdits(
+            registry=registry,
+            current_tab=self.current_tab,
+            new_flow=self.new_flow,
+            open_path=self.open_path,
+            show_message=self.statusBar().showMessage,
+            dialog_parent=self,
+        )
+        self.node_palette.nodeChosen.connect(self.edits.add_from_palette)
+        self.chat.sendRequested.connect(self.run_control.chat_send)
+        self.action_set = WindowActions(self, self._handlers())
+        self.actions_by_name = self.action_set.by_name
+        self.run_control.runningChanged.connect(self.action_set.set_running)
         for dock in (
             self.palette_dock,
             self.inspector_dock,
             self.output_dock,
             self.history_dock,
             self.chat_dock,
+            self.evaluate_dock,
         ):
-            self._menus["window"].addAction(dock.toggleViewAction())
-        self.run_label = QLabel(self)
-        self.zoom_label = QLabel(self)
-        self.statusBar().addWidget(self.run_label, 1)
-        self.statusBar().addPermanentWidget(self.zoom_label)
-        self.runner = RunController(self)
-        self.runner.event.connect(self._on_run_event)
-        self.runner.finished.connect(self._on_run_finished)
-        self.runner.crashed.connect(self._on_run_crashed)
+            self.action_set.menus["window"].addAction(dock.toggleViewAction())
         self.autosaver = autosave.Autosaver(self.documents, self) if autosave_enabled else None
         self.tabs.addTab(self.start_page, "")
         self.retranslate()
+
+    def _handlers(self) -> ActionHandlers:
+        run, edits = self.run_control, self.edits
+        return ActionHandlers(
+            new=self.new_flow,
+            open=self.open_dialog,
+            save=self.save_current,
+            save_as=self.save_current_as,
+            close_tab=self.close_current_tab,
+            start_page=self.show_start_page,
+            settings=self.open_settings,
+            quit=self.close,
+            undo=edits.undo,
+            redo=edits.redo,
+            cut=edits.cut,
+            copy=edits.copy,
+            paste=edits.paste,
+            duplicate=edits.duplicate,
+            delete=edits.delete_selection,
+            select_all=edits.select_all,
+            find=edits.find_node,
+            quick_add=edits.quick_add,
+            add_comment=edits.add_comment_around_selection,
+            auto_layout=edits.auto_layout,
+            fit=edits.fit_view,
+            zoom_in=edits.zoom_in,
+            zoom_out=edits.zoom_out,
+            snap=self.toggle_snap,
+            run=run.run_all,
+            run_to=run.run_to_selected,
+            run_from=run.run_from_selected,
+            stop=run.stop_run,
+            open_recent=self.open_path,
+        )
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
@@ -126,32 +185,66 @@ class MainWindow(RunMixin, QMainWindow):
     # -- language -------------------------------------------------------------------------------
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "actions_by_name"):
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "action_set"):
             self.retranslate()
         super().changeEvent(event)
 
     def retranslate(self) -> None:
         """Re-read every visible string (after a language switch); open flows are untouched."""
-        window_actions.retranslate(self)
+        self.action_set.retranslate()
         self.palette_dock.setWindowTitle(self.tr("Nodes"))
         self.inspector_dock.setWindowTitle(self.tr("Settings"))
         self.output_dock.setWindowTitle(self.tr("Output"))
         self.history_dock.setWindowTitle(self.tr("Run history"))
         self.chat_dock.setWindowTitle(self.tr("Chat"))
-        for widget in (self.start_page, self.palette, self.inspector, self.outputs, self.history, self.chat):
-            widget.retranslate()
+        self.evaluate_dock.setWindowTitle(self.tr("Evaluate"))
+        self.start_page.retranslate()
+        self.node_palette.retranslate()
+        self.inspector.retranslate()
+        self.outputs.retranslate()
+        self.history.retranslate()
+        self.chat.retranslate()
         for tab in self.editor_tabs():
             tab.scene.retranslate()  # node titles come from the (translated) catalogue
         index = self.tabs.indexOf(self.start_page)
         if index >= 0:
             self.tabs.setTabText(index, self.tr("Start"))
         if not self.run_label.text():
-            self.set_run_status(self.tr("Ready"))
+            self.run_control.set_status(self.tr("Ready"))
         self._update_title()
         if self.tabs.count():
             self._update_edit_actions()
 
+    def show_run_record(self, run_id: str) -> bool:
+        """Show a stored run (an evaluation cell's) on the current flow's canvas and outputs."""
+        from studio.engine.runstore import RunStore
+        from studio.gui.evaluate_results import show_run_on_tab
+
+        tab = self.current_tab()
+        if tab is None:
+            return False
+        store = RunStore()
+        try:
+            found = store.get_run(run_id)
+        finally:
+            store.close()
+        if found is None or not show_run_on_tab(tab, found[1]):
+            self.statusBar().showMessage(self.tr("That run is not in this flow's history"), 8000)
+            return False
+        self._on_selection(tab)
+        return True
+
     # -- tabs and documents ---------------------------------------------------------------------
+
+    def _evaluation_flow_file(self) -> Path | None:
+        """The current tab's flow for the Evaluate panel: its file, saved first if edited (the
+        evaluation reads the file, and relative paths in it resolve beside it)."""
+        tab = self.current_tab()
+        if tab is None:
+            return None
+        if (tab.doc.dirty or tab.doc.path is None) and not self.save_tab(tab):
+            return None
+        return tab.doc.path
 
     def current_tab(self) -> EditorTab | None:
         widget = self.tabs.currentWidget()
@@ -168,13 +261,13 @@ class MainWindow(RunMixin, QMainWindow):
         tab = EditorTab(doc, self.tabs)
         tab.scene.selectionChanged.connect(lambda t=tab: self._on_selection(t))
         tab.scene.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        tab.view.quickAddRequested.connect(lambda pos, t=tab: self.quick_add(pos, t))
-        tab.view.filesDropped.connect(lambda paths, pos, t=tab: self.add_file_nodes(t, paths, pos))
+        tab.view.quickAddRequested.connect(lambda pos, t=tab: self.edits.quick_add(pos, t))
+        tab.view.filesDropped.connect(lambda paths, pos, t=tab: self.edits.add_file_nodes(t, paths, pos))
         tab.scene.wireDroppedInSpace.connect(
-            lambda node_id, port, out, pos, t=tab: self.wire_to_new_node(t, node_id, port, out, pos)
+            lambda node_id, port, out, pos, t=tab: self.edits.wire_to_new_node(t, node_id, port, out, pos)
         )
         tab.view.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f}%"))
-        tab.scene.snap = self.actions_by_name["snap"].isChecked()
+        tab.scene.snap = self.action_set.by_name["snap"].isChecked()
         doc.dirtyChanged.connect(lambda _d, t=tab: self._update_tab_title(t))
         doc.undo_stack.indexChanged.connect(self._on_stack_index)
         doc.pathChanged.connect(lambda _p, t=tab: self._update_tab_title(t))
@@ -211,32 +304,8 @@ class MainWindow(RunMixin, QMainWindow):
         self._update_edit_actions()
 
     def _update_edit_actions(self) -> None:
-        """Undo/Redo say what they would do, and are greyed out when there is nothing to do."""
         tab = self.current_tab()
-        stack = tab.doc.undo_stack if tab else None
-        for name, can, text in (
-            ("undo", stack and stack.canUndo(), stack and stack.undoText()),
-            ("redo", stack and stack.canRedo(), stack and stack.redoText()),
-        ):
-            action = self.actions_by_name[name]
-            action.setEnabled(bool(can))
-            base = self.tr("Undo") if name == "undo" else self.tr("Redo")
-            action.setToolTip(f"{base}: {text}" if can and text else base)
-        running = self.runner.running
-        for name in (
-            "save",
-            "save_as",
-            "run",
-            "run_to",
-            "run_from",
-            "auto_layout",
-            "fit",
-            "select_all",
-            "find",
-            "quick_add",
-            "add_comment",
-        ):
-            self.actions_by_name[name].setEnabled(tab is not None and not (name == "run" and running))
+        self.action_set.update_edit_state(tab.doc.undo_stack if tab else None, self.run_control.running)
 
     def _on_selection(self, tab: EditorTab) -> None:
         try:
@@ -247,7 +316,7 @@ class MainWindow(RunMixin, QMainWindow):
         selected = tab.scene.selected_node_ids()
         node_id = selected[0] if len(selected) == 1 else None
         self.inspector.show_node(tab.doc, node_id)
-        self.show_outputs_of(tab, node_id)
+        self.run_control.show_outputs_of(tab, node_id)
 
     def new_flow(self) -> EditorTab:
         """Open an empty flow in a new tab (Ctrl+N)."""
@@ -283,18 +352,6 @@ class MainWindow(RunMixin, QMainWindow):
 
         template_folder = self.start_page.templates_folder or templates_dir()
         self.open_path(path, as_copy=path.parent.resolve() == template_folder.resolve())
-
-    def fill_recent_menu(self) -> None:
-        """List recently opened flows in File > Open Recent."""
-        menu = self._recent_menu
-        menu.clear()
-        recent = settings_store.recent_files()
-        for path in recent:
-            action = menu.addAction(path.name)
-            action.setToolTip(str(path))
-            action.triggered.connect(lambda _checked=False, p=path: self.open_path(p))
-        if not recent:
-            menu.addAction(self.tr("(none)")).setEnabled(False)
 
     def open_dialog(self) -> None:
         """Ask for a flow file and open it (Ctrl+O)."""
@@ -357,9 +414,8 @@ class MainWindow(RunMixin, QMainWindow):
                 answer = self.ask_unsaved(widget)
                 if answer == "cancel" or (answer == "save" and not self.save_tab(widget)):
                     return False
-            if self._run_tab is widget and self.runner.running:
-                self.runner.stop()
-                self.runner.wait(10)
+            if self.run_control.run_tab is widget:
+                self.run_control.stop_and_wait(10)
             autosave.remove_autosave(widget.doc)
         self.tabs.removeTab(index)
         if isinstance(widget, EditorTab):
@@ -383,9 +439,8 @@ class MainWindow(RunMixin, QMainWindow):
                 if answer == "cancel" or (answer == "save" and not self.save_tab(tab)):
                     event.ignore()
                     return
-        if self.runner.running:
-            self.runner.stop()
-            self.runner.wait(10)
+        self.run_control.stop_and_wait(10)
+        self.evaluate.shutdown(10)
         for doc in self.documents():
             autosave.remove_autosave(doc)  # a clean exit leaves nothing to recover
         event.accept()
@@ -431,176 +486,11 @@ class MainWindow(RunMixin, QMainWindow):
             self._update_tab_title(tabs[-1])
         return tabs
 
-    # -- edit actions ---------------------------------------------------------------------------
-
-    def undo(self) -> None:
-        if tab := self.current_tab():
-            tab.doc.undo_stack.undo()
-
-    def redo(self) -> None:
-        if tab := self.current_tab():
-            tab.doc.undo_stack.redo()
-
-    def copy(self) -> bool:
-        tab = self.current_tab()
-        nodes, comments = tab.scene.selection_to_copy() if tab else ([], [])
-        if not tab or not (nodes or comments):
-            return False
-        # Plain JSON text (marked as ours): pastes between tabs and windows, and into a text editor.
-        # (A Python-made QMimeData handed to the clipboard crashes PySide at exit.)
-        QGuiApplication.clipboard().setText(json.dumps(tab.doc.copy_nodes(nodes, comments), indent=1))
-        return True
-
-    def cut(self) -> None:
-        if self.copy() and (tab := self.current_tab()):
-            nodes, comments = tab.scene.selection_to_copy()
-            tab.scene.select_nodes(nodes + comments)  # remove exactly what went to the clipboard
-            tab.scene.delete_selection()
-
-    def paste(self) -> None:
-        tab = self.current_tab()
-        if tab is None:
-            return
-        try:
-            payload = json.loads(QGuiApplication.clipboard().text())
-        except ValueError:
-            return
-        if isinstance(payload, dict) and payload.get("chain_studio_clipboard"):
-            try:
-                tab.scene.select_nodes(tab.doc.paste(payload))
-            except Exception as error:  # a clipboard from elsewhere that does not validate
-                self.statusBar().showMessage(self.tr("Cannot paste: %s") % error, 6000)
-
-    def duplicate(self) -> None:
-        tab = self.current_tab()
-        nodes, comments = tab.scene.selection_to_copy() if tab else ([], [])
-        if tab and (nodes or comments):
-            tab.scene.select_nodes(tab.doc.duplicate(nodes, comments))
-
-    def delete_selection(self) -> None:
-        if tab := self.current_tab():
-            tab.scene.delete_selection()
-
-    def select_all(self) -> None:
-        if tab := self.current_tab():
-            for item in tab.scene.nodes.values():
-                item.setSelected(True)
-
-    def find_node(self, text: str | None = None) -> str | None:
-        """Select and centre the first node whose title, type or name contains the text (Ctrl+F)."""
-        tab = self.current_tab()
-        if tab is None:
-            return None
-        if text is None:
-            text, ok = QInputDialog.getText(self, self.tr("Find node"), self.tr("Name or type:"))
-            if not ok:
-                return None
-        needle = text.strip().lower()
-        for node_id, item in tab.scene.nodes.items():
-            node_class = tab.doc.node_class(node_id)
-            english = node_class.title if node_class is not None else ""  # the shown title may be translated
-            haystack = f"{item.title} {english} {tab.doc.node(node_id).type} {node_id}".lower()
-            if needle and needle in haystack:
-                tab.scene.select_nodes([node_id])
-                tab.view.centerOn(item)
-                return node_id
-        self.statusBar().showMessage(self.tr("No node matches '%s'.") % text, 5000)
-        return None
-
-    def quick_add(self, pos: QPointF | None = None, tab: EditorTab | None = None) -> str | None:
-        """Search for a node type and place it at the cursor (Tab, double-click, Ctrl+Space)."""
-        tab = tab or self.current_tab()
-        if tab is None:
-            return None
-        pos = pos if pos is not None else tab.view.cursor_scene_pos()
-        chosen = QuickAdd(self.registry, parent=self).pick(QCursor.pos())
-        return tab.view.add_node_at(chosen, pos) if chosen else None
-
-    def wire_to_new_node(
-        self,
-        tab: EditorTab,
-        node_id: str,
-        port: str,
-        from_output: bool,
-        pos: QPointF,
-        type_name: str | None = None,
-    ) -> str | None:
-        """A wire dropped in empty space: offer only the node types it fits, then add and wire."""
-        from studio.engine.ports import PortType
-        from studio.gui import wiring
-
-        found = tab.doc.port(node_id, port, output=from_output)
-        classes = wiring.compatible_classes(self.registry, found.type if found else PortType.ANY, from_output)
-        if type_name is None:
-            type_name = QuickAdd(self.registry, classes, parent=self).pick(QCursor.pos())
-        if not type_name:
-            return None
-        new_id = wiring.add_and_connect(tab.doc, node_id, port, from_output, type_name, (pos.x(), pos.y()))
-        tab.scene.select_nodes([new_id])
-        return new_id
-
-    def add_file_nodes(self, tab: EditorTab, paths: list[Path], pos: QPointF) -> list[str]:
-        """Files dropped on the canvas: a loader node for each (flow files open in a tab)."""
-        from studio.gui import wiring
-
-        added = []
-        for index, path in enumerate(paths):
-            if path.suffix.lower() == ".json" and self._is_flow_file(path):
-                self.open_path(path)
-                continue
-            found = wiring.loader_for(self.registry, path)
-            if found is None:
-                self.statusBar().showMessage(self.tr("No installed node loads %s") % path.name, 6000)
-                continue
-            type_name, config = found
-            added.append(tab.doc.add_node(type_name, (pos.x(), pos.y() + 160 * index), config))
-        if added:
-            tab.scene.select_nodes(added)
-        return added
-
-    @staticmethod
-    def _is_flow_file(path: Path) -> bool:
-        try:
-            return '"schema_version"' in path.read_text(encoding="utf-8", errors="replace")[:4096]
-        except OSError:
-            return False
-
-    def _add_from_palette(self, type_name: str) -> None:
-        tab = self.current_tab() or self.new_flow()
-        centre = tab.view.mapToScene(tab.view.viewport().rect().center())
-        tab.view.add_node_at(type_name, centre)
-
-    def auto_layout(self) -> None:
-        if tab := self.current_tab():
-            selected = set(tab.scene.selected_node_ids())
-            tab.doc.auto_layout(selected if len(selected) > 1 else None)
-            tab.view.fit_to_view()
-
-    def add_comment_around_selection(self) -> str | None:
-        """Frame the selected nodes with a comment box (an empty box mid-view when none are)."""
-        tab = self.current_tab()
-        if tab is None:
-            return None
-        comment_id = tab.doc.add_comment_around(tab.scene.selected_node_ids())
-        if comment_id is None:
-            centre = tab.view.mapToScene(tab.view.viewport().rect().center())
-            comment_id = tab.doc.add_comment((centre.x() - 160, centre.y() - 100, 320, 200))
-        return comment_id
-
-    def fit_view(self) -> None:
-        if tab := self.current_tab():
-            tab.view.fit_to_view()
-
-    def zoom_in(self) -> None:
-        if tab := self.current_tab():
-            tab.view.zoom_by(1.25)
-
-    def zoom_out(self) -> None:
-        if tab := self.current_tab():
-            tab.view.zoom_by(0.8)
+    # -- view and settings ----------------------------------------------------------------------
 
     def toggle_snap(self) -> None:
-        on = self.actions_by_name["snap"].isChecked()
+        """Snap to Grid was switched: every open canvas follows."""
+        on = self.action_set.by_name["snap"].isChecked()
         for tab in self.editor_tabs():
             tab.scene.snap = on
 

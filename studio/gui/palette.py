@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QDrag, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -142,9 +142,13 @@ class Palette(QWidget):
     def _filter(self, text: str) -> None:
         for index in range(self.tree.topLevelItemCount()):
             category = self.tree.topLevelItem(index)
+            if category is None:
+                continue
             shown = 0
             for child_index in range(category.childCount()):
                 child = category.child(child_index)
+                if child is None:
+                    continue
                 node_class = self.registry.types[child.data(0, TYPE_ROLE)]
                 hide = fuzzy_score(text, node_class) <= 0
                 child.setHidden(hide)
@@ -195,7 +199,7 @@ class QuickAdd(QDialog):
         if self.list.count():
             self.list.setCurrentRow(0)
 
-    def eventFilter(self, watched: object, event: object) -> bool:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.edit and isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress:
             if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
                 row = self.list.currentRow() + (1 if event.key() == Qt.Key.Key_Down else -1)
@@ -206,7 +210,7 @@ class QuickAdd(QDialog):
                 if item is not None:
                     self._take(item)
                 return True
-        return super().eventFilter(watched, event)  # type: ignore[arg-type]
+        return super().eventFilter(watched, event)
 
     def _take(self, item: QListWidgetItem) -> None:
         self.chosen = item.data(TYPE_ROLE)

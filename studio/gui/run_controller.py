@@ -13,12 +13,13 @@ from studio.flow import Flow, to_data
 
 
 class RunController(QObject):
-    """One run at a time for one document. `event` carries studio.engine.events objects."""
+    """One run at a time for one document. `runEvent` carries studio.engine.events objects (not
+    named `event`: that would hide QObject.event, which Qt calls for every event it delivers)."""
 
-    event = Signal(object)
+    runEvent = Signal(object)
     finished = Signal(object)  # RunResult
     crashed = Signal(str)  # the run could not start or the engine raised
-    _deliver = Signal(object)  # from the worker thread; re-emitted as `event` on the GUI thread
+    _deliver = Signal(object)  # from the worker thread; re-emitted as `runEvent` on the GUI thread
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -98,4 +99,4 @@ class RunController(QObject):
             else:
                 self.crashed.emit(item[1])
             return
-        self.event.emit(item)
+        self.runEvent.emit(item)

@@ -4,6 +4,7 @@ and the default model, the run cache, theme and language."""
 from __future__ import annotations
 
 import contextlib
+import functools
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -155,7 +156,8 @@ class SettingsDialog(QDialog):
         self.default_model.addItem("")
         self.default_model.addItems([m for m in known_models() if m])
         self.default_model.setEditText(settings_store.get("default_model", ""))
-        self.default_model.lineEdit().setPlaceholderText(self.tr("each node type's own default"))
+        if (line := self.default_model.lineEdit()) is not None:  # there is one: the box is editable
+            line.setPlaceholderText(self.tr("each node type's own default"))
         self.default_model.setToolTip(self.tr("The model new LLM nodes start with"))
         form.addRow(self.tr("Default model for new LLM nodes"), self.default_model)
         self.cache_size = QLabel(page)
@@ -240,7 +242,7 @@ class SettingsDialog(QDialog):
         result.setStyleSheet("")
         result.setText(self.tr("Testing…"))
         model, api_base = self.test_targets[name]
-        check_key_in_thread(name, model, api_base, lambda problem, n=name: self._emit_tested(n, problem))
+        check_key_in_thread(name, model, api_base, functools.partial(self._emit_tested, name))
 
     def _emit_tested(self, name: str, problem: str | None) -> None:
         # Queued to the GUI thread; RuntimeError when the dialog was closed before the answer came.

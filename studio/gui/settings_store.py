@@ -28,12 +28,18 @@ def put(key: str, value: str) -> None:
     store.sync()
 
 
+def _string_list(raw: object) -> list[str]:
+    """A stored list: QSettings gives back a one-entry list as a plain string, and none as None."""
+    if isinstance(raw, str):
+        return [raw]
+    if isinstance(raw, list | tuple):
+        return [str(item) for item in raw]
+    return []
+
+
 def recent_files() -> list[Path]:
     """Recently opened flows that still exist, newest first."""
-    raw = settings().value("recent", []) or []
-    if isinstance(raw, str):
-        raw = [raw]
-    return [Path(p) for p in raw if Path(p).exists()]
+    return [Path(p) for p in _string_list(settings().value("recent", [])) if Path(p).exists()]
 
 
 def add_recent(path: Path) -> None:
@@ -45,8 +51,7 @@ def add_recent(path: Path) -> None:
 
 def stored_secret_names() -> list[str]:
     """Names of secrets the user saved through Settings (the values live in the keyring only)."""
-    raw = settings().value("secret_names", []) or []
-    return [raw] if isinstance(raw, str) else [str(n) for n in raw]
+    return _string_list(settings().value("secret_names", []))
 
 
 def remember_secret_name(name: str) -> None:

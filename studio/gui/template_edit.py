@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtGui import QKeyEvent, QTextCursor
-from PySide6.QtWidgets import QCompleter, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QCompleter, QPlainTextEdit, QWidget
 
 if TYPE_CHECKING:
     from studio.gui.document import FlowDocument
@@ -47,6 +47,12 @@ class TemplateEdit(QPlainTextEdit):
         self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.completer.activated.connect(self.insert_completion)
 
+    def _popup(self) -> QAbstractItemView:
+        popup = self.completer.popup()
+        # QCompleter makes its list view on first request and never drops it while it lives.
+        assert popup is not None
+        return popup
+
     def set_names(self, names: list[str]) -> None:
         """The names to offer."""
         if names != self._model.stringList():
@@ -75,10 +81,10 @@ class TemplateEdit(QPlainTextEdit):
         space = "" if line_before.endswith(" ") else " "
         cursor.insertText(space + name + closing)
         self.setTextCursor(cursor)
-        self.completer.popup().hide()
+        self._popup().hide()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        popup = self.completer.popup()
+        popup = self._popup()
         if popup.isVisible() and event.key() in (
             Qt.Key.Key_Return,
             Qt.Key.Key_Enter,
@@ -95,13 +101,13 @@ class TemplateEdit(QPlainTextEdit):
         """Show, filter or hide the popup for what is typed at the cursor."""
         prefix = self._typed_prefix()
         if prefix is None or not self.names():
-            self.completer.popup().hide()
+            self._popup().hide()
             return
         self.completer.setCompletionPrefix(prefix)
         if self.completer.completionCount() == 0:
-            self.completer.popup().hide()
+            self._popup().hide()
             return
         rect = self.cursorRect()
-        rect.setWidth(max(180, self.completer.popup().sizeHintForColumn(0) + 24))
+        rect.setWidth(max(180, self._popup().sizeHintForColumn(0) + 24))
         self.completer.complete(rect)
-        self.completer.popup().setCurrentIndex(self.completer.completionModel().index(0, 0))
+        self._popup().setCurrentIndex(self.completer.completionModel().index(0, 0))

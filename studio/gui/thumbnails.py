@@ -77,6 +77,7 @@ def thumbnail(path: Path, registry: Registry) -> QImage | None:
     except Exception:  # a broken template must not break the start page
         return None
     tmp = cached.with_suffix(".tmp.png")
-    if image.save(str(tmp), "PNG"):
+    # The format comes from the ".png" suffix (the stubs type `format` as bytes, PySide wants str).
+    if image.save(str(tmp)):
         tmp.replace(cached)
     return image

@@ -37,14 +37,14 @@ def test_dragging_a_node_snaps_to_the_grid_and_is_one_undo_step(window, qtbot):
     x, y = tab.doc.position(node)
     assert (x, y) != (0, 0) and x % 20 == 0 and y % 20 == 0
     assert tab.doc.undo_stack.count() == steps + 1
-    window.undo()
+    window.edits.undo()
     assert tab.doc.position(node) == (0.0, 0.0)
     assert tab.scene.nodes[node].pos() == QPointF(0, 0)
 
 
 def test_palette_search_filters_by_fuzzy_match(window):
-    window.palette.search.setText("chmod")  # letters of "Chat Model" in order
-    tree = window.palette.tree
+    window.node_palette.search.setText("chmod")  # letters of "Chat Model" in order
+    tree = window.node_palette.tree
     shown = []
     for i in range(tree.topLevelItemCount()):
         category = tree.topLevelItem(i)
@@ -73,10 +73,10 @@ def test_wire_dropped_in_space_offers_only_fitting_nodes_and_wires_the_new_one(w
     fitting = {c.type for c in wiring.compatible_classes(window.registry, PortType.EMBEDDING, True)}
     assert fitting == {"test.output"}  # only `any` takes an embedding
     steps = tab.doc.undo_stack.count()
-    new = window.wire_to_new_node(tab, embed, "vector", True, QPointF(400, 0), type_name="test.output")
+    new = window.edits.wire_to_new_node(tab, embed, "vector", True, QPointF(400, 0), type_name="test.output")
     assert [(e.source, e.target, e.target_port) for e in tab.doc.flow.edges] == [(embed, new, "value")]
     assert tab.doc.undo_stack.count() == steps + 1  # node and wire are one step
-    window.undo()
+    window.edits.undo()
     assert len(tab.doc.flow.nodes) == 1
 
 
@@ -87,7 +87,7 @@ def test_dropping_a_file_adds_a_loader_node(make_window, tmp_path):
     tab = win.new_flow()
     note = tmp_path / "notes.md"
     note.write_text("# hi", encoding="utf-8")
-    added = win.add_file_nodes(tab, [Path(note)], QPointF(0, 0))
+    added = win.edits.add_file_nodes(tab, [Path(note)], QPointF(0, 0))
     if "loaders.file" not in default_registry():
         assert added == []
         return

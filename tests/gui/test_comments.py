@@ -82,7 +82,7 @@ def test_dragging_a_comment_carries_its_nodes_in_one_undo_step(window):
     assert (doc.comment(comment_id).x, doc.comment(comment_id).y) == (140.0, 80.0)
     assert doc.position(inside) == (180.0, 140.0) and doc.position(outside) == (800.0, 100.0)
     assert tab.scene.nodes[inside].pos().x() == 180.0
-    window.undo()
+    window.edits.undo()
     assert dumps(doc.flow) == before
     assert tab.scene.nodes[inside].pos().x() == 100.0 and item.pos().x() == 60.0
 
@@ -110,7 +110,7 @@ def test_resizing_by_the_corner_and_editing_the_title(window):
     QTest.keyClick(viewport, Qt.Key.Key_Return)
     assert doc.comment(comment_id).text == "Retrieval"
     assert doc.undo_stack.undoText() == "Edit comment"
-    window.undo()
+    window.edits.undo()
     assert doc.comment(comment_id).text == "" and item.title.toPlainText() == "Comment"
 
 
@@ -125,9 +125,9 @@ def test_ctrl_g_frames_the_selection_and_delete_removes_the_box(window):
     assert set(tab.doc.nodes_inside(comment.id)) == {a, b}
     tab.scene.clearSelection()
     tab.scene.comments[comment.id].setSelected(True)
-    window.delete_selection()
+    window.edits.delete_selection()
     assert tab.doc.flow.comments == [] and len(tab.doc.flow.nodes) == 2
-    window.undo()
+    window.edits.undo()
     assert len(tab.doc.flow.comments) == 1 and comment.id in tab.scene.comments
 
 
@@ -182,7 +182,7 @@ def test_window_copy_and_duplicate_of_a_selected_box_bring_its_nodes(window, qtb
     comment_id = tab.doc.add_comment((60, 40, 400, 300), "Inputs")
     tab.scene.select_nodes([comment_id])
     assert tab.scene.selected_comment_ids() == [comment_id]
-    window.duplicate()
+    window.edits.duplicate()
     assert len(tab.doc.flow.comments) == 2 and len(tab.doc.flow.nodes) == 3
     copy_id = tab.doc.flow.comments[1].id
     # The copies are selected: the new box and the node copied with it.
@@ -192,8 +192,8 @@ def test_window_copy_and_duplicate_of_a_selected_box_bring_its_nodes(window, qtb
     assert inside not in tab.scene.selected_node_ids()
     tab.doc.undo_stack.undo()
     tab.scene.select_nodes([comment_id])
-    assert window.copy()
-    window.paste()
+    assert window.edits.copy()
+    window.edits.paste()
     assert len(tab.doc.flow.comments) == 2 and len(tab.doc.flow.nodes) == 3
-    window.cut()  # takes the pasted box and its node away
+    window.edits.cut()  # takes the pasted box and its node away
     assert len(tab.doc.flow.comments) == 1 and len(tab.doc.flow.nodes) == 2

@@ -20,8 +20,8 @@ def test_switch_to_chinese_and_back_keeps_work(window, qtbot):
         assert window.actions_by_name["run"].toolTip() == "运行整个流程 (F5)"
         assert window.palette_dock.windowTitle() == "节点"
         assert window.start_page.new_button.text() == "新建空白流程"
-        # Strings from the run mixin translate too.
-        window.run_to_selected({})
+        # Strings from the run control translate too.
+        window.run_control.run_to_selected({})
         assert window.statusBar().currentMessage() == "请先选择一个节点。"
         assert dumps(tab.doc.flow) == before and window.current_tab() is tab
         assert not tab.doc.undo_stack.isClean()  # still unsaved, nothing lost
@@ -89,13 +89,13 @@ def test_node_catalogue_shows_in_chinese(make_window, qtbot):
     try:
         assert i18n.install_language("zh_CN")
         qtbot.waitUntil(lambda: window.palette_dock.windowTitle() == "节点")
-        titles = _palette_titles(window.palette)
+        titles = _palette_titles(window.node_palette)
         assert titles["prompt.template"] == "提示词模板"
         assert titles["llm.chat"] == "大语言模型"
         assert titles["agent.react"] == "ReAct 智能体"
         categories = [
-            window.palette.tree.topLevelItem(i).text(0)
-            for i in range(window.palette.tree.topLevelItemCount())
+            window.node_palette.tree.topLevelItem(i).text(0)
+            for i in range(window.node_palette.tree.topLevelItemCount())
         ]
         assert "提示词" in categories and "Prompts" not in categories
         # The node already on the canvas is retitled; the header colour still follows its category.
@@ -118,7 +118,7 @@ def test_node_catalogue_shows_in_chinese(make_window, qtbot):
     finally:
         assert i18n.install_language("en")
     qtbot.waitUntil(lambda: window.palette_dock.windowTitle() == "Nodes")
-    assert _palette_titles(window.palette)["llm.chat"] == "LLM"
+    assert _palette_titles(window.node_palette)["llm.chat"] == "LLM"
     assert tab.scene.nodes[llm].title == "LLM"
 
 

@@ -64,7 +64,7 @@ def test_history_lists_the_run(make_window, qtbot):
     win.history_dock.show()
     win.history_dock.raise_()
     with qtbot.waitSignal(win.runFinished, timeout=60_000):
-        assert win.run_all({"q": "hello"})
+        assert win.run_control.run_all({"q": "hello"})
     qtbot.waitUntil(lambda: win.history.runs.topLevelItemCount() == 1)
     assert win.history.runs.topLevelItem(0).text(2) == "succeeded"
     win.history.runs.setCurrentItem(win.history.runs.topLevelItem(0))

@@ -31,7 +31,7 @@ def test_run_shows_badges_and_outputs(real_window, qtbot):
     tab = real_window.new_flow()
     ids = _format_flow(tab)
     with qtbot.waitSignal(real_window.runFinished, timeout=60_000) as finished:
-        assert real_window.run_all({"question": "why?"})
+        assert real_window.run_control.run_all({"question": "why?"})
     result = finished.args[0]
     assert result.status == "succeeded" and result.outputs == {"answer": "You asked: why?"}
     assert {tab.scene.nodes[i].status for i in ids.values()} <= {"done", "cached"}
@@ -46,7 +46,7 @@ def test_run_to_selected_runs_only_what_it_needs(real_window, qtbot):
     ids = _format_flow(tab)
     tab.scene.select_nodes([ids["fmt"]])
     with qtbot.waitSignal(real_window.runFinished, timeout=60_000):
-        assert real_window.run_to_selected({"question": "x"})
+        assert real_window.run_control.run_to_selected({"question": "x"})
     assert tab.scene.nodes[ids["fmt"]].status in ("done", "cached")
     assert tab.scene.nodes[ids["out"]].status == ""
 
@@ -54,7 +54,7 @@ def test_run_to_selected_runs_only_what_it_needs(real_window, qtbot):
 def test_invalid_flow_blocks_run_with_a_clear_message(real_window):
     tab = real_window.new_flow()
     tab.doc.add_node("text.format", (0, 0), {"template": "{a}"})
-    assert not real_window.run_all({})
+    assert not real_window.run_control.run_all({})
     assert real_window.outputs.text.toPlainText()  # the problems are listed
     assert "Cannot run" in real_window.run_label.text()
 
@@ -77,7 +77,7 @@ def test_run_on_the_local_model_streams_and_shows_the_reply(real_window, qtbot):
     doc.connect_ports(llm, "text", out, "value")
     tab.scene.select_nodes([llm])
     with qtbot.waitSignal(real_window.runFinished, timeout=300_000) as finished:
-        assert real_window.run_all({"topic": "cats"})
+        assert real_window.run_control.run_all({"topic": "cats"})
     result = finished.args[0]
     assert result.status == "succeeded", result.error
     reply = result.outputs["reply"]
@@ -96,7 +96,7 @@ def test_a_failed_node_shows_its_error_and_downstream_says_where_it_came_from(re
     doc.connect_ports(text_in, "text", parse, "text")
     doc.connect_ports(parse, "json", out, "value")
     with qtbot.waitSignal(real_window.runFinished, timeout=60_000) as finished:
-        assert real_window.run_all({"raw": "this is not JSON"})
+        assert real_window.run_control.run_all({"raw": "this is not JSON"})
     assert finished.args[0].status == "failed"
     assert tab.scene.nodes[parse].status == "failed"
     assert "Run failed" in real_window.run_label.text()

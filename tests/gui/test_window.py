@@ -13,7 +13,7 @@ def _add_from_palette(window, qtbot, type_name: str) -> str:
     """Double-click the node type in the palette; returns the new node's id."""
     tab = window.current_tab()
     before = set(tab.doc._nodes)
-    tree = window.palette.tree
+    tree = window.node_palette.tree
     for index in range(tree.topLevelItemCount()):
         category = tree.topLevelItem(index)
         for child_index in range(category.childCount()):
@@ -54,11 +54,11 @@ def test_build_edit_undo_everything_and_redo(window, qtbot):
 
     full = dumps(tab.doc.flow)
     while tab.doc.undo_stack.canUndo():
-        window.undo()
+        window.edits.undo()
     assert dumps(tab.doc.flow) == empty
     assert not tab.scene.nodes and not tab.scene.edges
     while tab.doc.undo_stack.canRedo():
-        window.redo()
+        window.edits.redo()
     assert dumps(tab.doc.flow) == full
     assert len(tab.scene.nodes) == 3 and len(tab.scene.edges) == 2
 
@@ -103,7 +103,7 @@ def test_delete_copy_paste_duplicate_through_actions(window, qtbot):
     assert len(tab.doc.flow.nodes) == 6
     window.actions_by_name["delete"].trigger()
     assert len(tab.doc.flow.nodes) == 4
-    window.undo()
+    window.edits.undo()
     assert len(tab.doc.flow.nodes) == 6
     # Paste into another tab.
     other = window.new_flow()
@@ -115,7 +115,7 @@ def test_find_node_selects_it(window):
     tab = window.new_flow()
     tab.doc.add_node("test.text_in", (0, 0))
     chat = tab.doc.add_node("test.chat", (300, 0))
-    assert window.find_node("chat model") == chat
+    assert window.edits.find_node("chat model") == chat
     assert tab.scene.selected_node_ids() == [chat]
 
 

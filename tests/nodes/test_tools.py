@@ -14,12 +14,11 @@ from typing import Any
 
 import pytest
 
+from nodes.data_tools import FileReadTool, SqlQueryTool
 from nodes.tools import (
     CalculatorTool,
-    FileReadTool,
     HttpRequestTool,
     PythonCodeTool,
-    SqlQueryTool,
     ToolArgumentError,
     ToolDenied,
     ToolNode,

@@ -4,7 +4,7 @@ document for changes and redraws from what the document says."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QPainter, QPainterPath, QPen
@@ -20,9 +20,7 @@ from PySide6.QtWidgets import (
 
 from studio.flow import Comment
 from studio.gui.canvas import style
-
-if TYPE_CHECKING:
-    from studio.gui.canvas.scene import FlowScene
+from studio.gui.canvas.item_host import HostLink, ItemHost
 
 HANDLE = 14.0  # size of the resize grip in the bottom-right corner
 TITLE_HEIGHT = 28.0
@@ -87,8 +85,9 @@ class _Title(QGraphicsTextItem):
 class CommentItem(QGraphicsItem):
     """The drawing of one comment box."""
 
-    def __init__(self, comment: Comment):
+    def __init__(self, comment: Comment, *, host: ItemHost):
         super().__init__()
+        self._host = HostLink(host)
         self.comment = comment
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
@@ -169,23 +168,23 @@ class CommentItem(QGraphicsItem):
             super().mousePressEvent(event)
             return
         super().mousePressEvent(event)  # selection
-        scene: FlowScene | None = self.scene()  # type: ignore[assignment]
+        host = self._host.get(self)
         self._mode = "resize" if self._in_handle(event.pos()) else "move"
         self._press = event.scenePos()
         self._start = QRectF(self.pos(), self.rect().size())
         self._carried = {}
-        if self._mode == "move" and scene is not None:
-            for node_id in scene.doc.nodes_inside(self.comment_id):
-                self._carried[node_id] = scene.nodes[node_id].pos()
+        if self._mode == "move" and host is not None:
+            for node_id in host.doc.nodes_inside(self.comment_id):
+                self._carried[node_id] = host.nodes[node_id].pos()
         event.accept()
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        scene: FlowScene | None = self.scene()  # type: ignore[assignment]
-        if not self._mode or scene is None:
+        host = self._host.get(self)
+        if not self._mode or host is None:
             super().mouseMoveEvent(event)
             return
         delta = event.scenePos() - self._press
-        if scene.snap:
+        if host.snap:
             grid = style.GRID
             delta = QPointF(round(delta.x() / grid) * grid, round(delta.y() / grid) * grid)
         if self._mode == "resize":
@@ -197,24 +196,24 @@ class CommentItem(QGraphicsItem):
             self.update()
         else:
             self.setPos(self._start.topLeft() + delta)
-            scene.syncing = True  # the positions are already snapped
+            host.syncing = True  # the positions are already snapped
             for node_id, start in self._carried.items():
-                if node_id in scene.nodes:
-                    scene.nodes[node_id].setPos(start + delta)
-            scene.syncing = False
+                if node_id in host.nodes:
+                    host.nodes[node_id].setPos(start + delta)
+            host.syncing = False
         event.accept()
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        scene: FlowScene | None = self.scene()  # type: ignore[assignment]
+        host = self._host.get(self)
         mode, self._mode = self._mode, ""
-        if not mode or scene is None:
+        if not mode or host is None:
             super().mouseReleaseEvent(event)
             return
         if mode == "resize":
-            scene.doc.resize_comment(self.comment_id, self.comment.width, self.comment.height)
+            host.doc.resize_comment(self.comment_id, self.comment.width, self.comment.height)
         else:
             carried = list(self._carried)
-            scene.doc.move_comment(self.comment_id, (self.pos().x(), self.pos().y()), carried)
+            host.doc.move_comment(self.comment_id, (self.pos().x(), self.pos().y()), carried)
         self._carried = {}
         event.accept()
 
@@ -224,7 +223,7 @@ class CommentItem(QGraphicsItem):
 
     def context_menu(self) -> QMenu:
         """Edit the title, pick a colour or delete the box."""
-        scene: FlowScene | None = self.scene()  # type: ignore[assignment]
+        host = self._host.get(self)
         translate = QCoreApplication.translate
         menu = QMenu()
         menu.addAction(translate("CommentItem", "Edit Title"), self.title.start_editing)
@@ -233,14 +232,14 @@ class CommentItem(QGraphicsItem):
             action = colours.addAction(name)
             action.setCheckable(True)
             action.setChecked(self.comment.color == value)
-            if scene is not None:
+            if host is not None:
                 action.triggered.connect(
-                    lambda _checked=False, v=value: scene.doc.set_comment_color(self.comment_id, v)
+                    lambda _checked=False, v=value: host.doc.set_comment_color(self.comment_id, v)
                 )
-        if scene is not None:
+        if host is not None:
             menu.addAction(
                 translate("CommentItem", "Delete Comment"),
-                lambda: scene.doc.remove_comments([self.comment_id]),
+                lambda: host.doc.remove_comments([self.comment_id]),
             )
         return menu
 
@@ -250,9 +249,9 @@ class CommentItem(QGraphicsItem):
         event.accept()
 
     def commit_text(self, text: str) -> None:
-        scene: FlowScene | None = self.scene()  # type: ignore[assignment]
+        host = self._host.get(self)
         text = text.strip()
         if not self.comment.text and text == placeholder():
             return  # the placeholder was left as it was
-        if scene is not None and scene.doc.has_comment(self.comment_id):
-            scene.doc.set_comment_text(self.comment_id, text)
+        if host is not None and host.doc.has_comment(self.comment_id):
+            host.doc.set_comment_text(self.comment_id, text)

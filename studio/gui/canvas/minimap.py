@@ -4,26 +4,25 @@ in it to move the view."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from studio.gui.canvas import style
-
-if TYPE_CHECKING:
-    from studio.gui.canvas.view import FlowView
+from studio.gui.canvas.scene import FlowScene
 
 MIN_NODES = 25  # smaller flows fit on screen; the minimap would only be in the way
 
 
 class Minimap(QWidget):
-    """Drawn from the scene's node positions, refreshed at most ten times a second."""
+    """Drawn from the scene's node positions, refreshed at most ten times a second. The view that
+    owns it calls `schedule()` when it zooms (the minimap knows the view only as a QGraphicsView,
+    so the two modules do not import each other)."""
 
-    def __init__(self, view: FlowView):
+    def __init__(self, view: QGraphicsView, scene: FlowScene):
         super().__init__(view.viewport())
         self.view = view
+        self.flow_scene = scene
         self.resize(220, 140)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self._frame = QRectF()
@@ -35,11 +34,14 @@ class Minimap(QWidget):
         self._timer.timeout.connect(self.refresh)
         self._picture: QPixmap | None = None  # the nodes, redrawn only when the scene changed
         self._bounds = QRectF()
-        view.flow_scene.changed.connect(self._scene_changed)
+        scene.changed.connect(self._scene_changed)
         view.horizontalScrollBar().valueChanged.connect(lambda _v: self._timer.start())
         view.verticalScrollBar().valueChanged.connect(lambda _v: self._timer.start())
-        view.zoomChanged.connect(lambda _z: self._timer.start())
         self.refresh()
+
+    def schedule(self) -> None:
+        """Refresh soon (coalesced: scrolling and zooming fire many times a second)."""
+        self._timer.start()
 
     def _scene_changed(self, _rects: object) -> None:
         self._picture = None
@@ -47,11 +49,11 @@ class Minimap(QWidget):
 
     def refresh(self) -> None:
         """Show or hide by flow size, keep to the bottom-right corner, repaint."""
-        wanted = len(self.view.flow_scene.nodes) >= MIN_NODES
+        wanted = len(self.flow_scene.nodes) >= MIN_NODES
         self.setVisible(wanted)
         if wanted:
             if self._picture is None:  # follow the flow's shape: a wide flow gets a low map
-                bounds = self.view.flow_scene.itemsBoundingRect()
+                bounds = self.flow_scene.itemsBoundingRect()
                 height = int(min(max(220 * bounds.height() / max(bounds.width(), 1.0), 70), 180))
                 if height != self.height():
                     self.resize(220, height)
@@ -61,7 +63,7 @@ class Minimap(QWidget):
 
     def _fit(self) -> None:
         if self._picture is None:
-            self._bounds = self.view.flow_scene.itemsBoundingRect()
+            self._bounds = self.flow_scene.itemsBoundingRect()
         visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
         bounds = self._bounds if not self._bounds.isNull() else visible
         scale = min(
@@ -84,7 +86,7 @@ class Minimap(QWidget):
         painter = QPainter(picture)
         painter.setPen(QPen(style.theme["node_border"], 1))
         painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
-        for comment in self.view.flow_scene.comments.values():
+        for comment in self.flow_scene.comments.values():
             # Boxes first, so the nodes they frame stay visible on top.
             colour = QColor(comment.colour())
             painter.setPen(QPen(colour, 1))
@@ -92,7 +94,7 @@ class Minimap(QWidget):
             painter.setBrush(colour)
             painter.drawRect(self._to_map(comment.sceneBoundingRect()))
         painter.setPen(Qt.PenStyle.NoPen)
-        for item in self.view.flow_scene.nodes.values():
+        for item in self.flow_scene.nodes.values():
             painter.setBrush(style.category_colour(item.category))
             painter.drawRect(self._to_map(item.sceneBoundingRect()))
         painter.end()

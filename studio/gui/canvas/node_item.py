@@ -4,7 +4,7 @@ one item per node; hit-testing a port is arithmetic."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
@@ -12,10 +12,8 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneHoverEvent, QStyle, Q
 
 from studio.engine.ports import Port
 from studio.gui.canvas import style
+from studio.gui.canvas.item_host import HostLink, ItemHost
 from studio.gui.i18n import catalogue_text
-
-if TYPE_CHECKING:
-    from studio.gui.canvas.scene import FlowScene
 
 PortRef = tuple[str, bool]  # (port name, is output)
 
@@ -51,8 +49,18 @@ def status_label(status: str) -> str:
 class NodeItem(QGraphicsItem):
     """The drawing of one node; its state comes from the document through the scene."""
 
-    def __init__(self, node_id: str, title: str, category: str, inputs: list[Port], outputs: list[Port]):
+    def __init__(
+        self,
+        node_id: str,
+        title: str,
+        category: str,
+        inputs: list[Port],
+        outputs: list[Port],
+        *,
+        host: ItemHost,
+    ):
         super().__init__()
+        self._host = HostLink(host)
         self.node_id = node_id
         self.title = title
         self.category = category
@@ -150,13 +158,14 @@ class NodeItem(QGraphicsItem):
     # -- Qt overrides ---------------------------------------------------------------------------
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
-        scene: FlowScene | None = self.scene()  # type: ignore[assignment]
         moving = change == QGraphicsItem.GraphicsItemChange.ItemPositionChange
-        if moving and scene is not None and scene.snap and not scene.syncing:
-            grid = style.GRID
-            return QPointF(round(value.x() / grid) * grid, round(value.y() / grid) * grid)
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged and scene:
-            scene.node_item_moved(self)
+        if moving or change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            host = self._host.get(self)
+            if host is not None and moving and host.snap and not host.syncing:
+                grid = style.GRID
+                return QPointF(round(value.x() / grid) * grid, round(value.y() / grid) * grid)
+            if host is not None and not moving:
+                host.node_item_moved(self.node_id)
         return super().itemChange(change, value)
 
     def hoverMoveEvent(self, event: QGraphicsSceneHoverEvent) -> None:

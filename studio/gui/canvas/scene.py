@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -33,7 +33,7 @@ class FlowScene(QGraphicsScene):
     message = Signal(str)  # something to show in the status bar (a refused wire)
     wireDroppedInSpace = Signal(str, str, bool, QPointF)  # node, port, from output, scene pos
 
-    def __init__(self, doc: FlowDocument, parent: object = None):
+    def __init__(self, doc: FlowDocument, parent: QObject | None = None):
         super().__init__(parent)
         self.doc = doc
         self.snap = True
@@ -92,7 +92,7 @@ class FlowScene(QGraphicsScene):
     def _on_node_added(self, node_id: str) -> None:
         title, category = self._title(node_id)
         inputs, outputs = self.doc.ports(node_id)
-        item = NodeItem(node_id, title, category, inputs, outputs)
+        item = NodeItem(node_id, title, category, inputs, outputs, host=self)
         item.setCacheMode(self._cache_mode)
         item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, self.overview)
         self.syncing = True
@@ -122,7 +122,7 @@ class FlowScene(QGraphicsScene):
         self._update_edges_of(node_id)
 
     def _on_comment_added(self, comment_id: str) -> None:
-        item = CommentItem(self.doc.comment(comment_id))
+        item = CommentItem(self.doc.comment(comment_id), host=self)
         self.comments[comment_id] = item
         self.addItem(item)
 
@@ -223,9 +223,9 @@ class FlowScene(QGraphicsScene):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRects(selected)
 
-    def node_item_moved(self, item: NodeItem) -> None:
+    def node_item_moved(self, node_id: str) -> None:
         """A node item moved (dragged, or synced from the document): its wires follow."""
-        self._update_edges_of(item.node_id)
+        self._update_edges_of(node_id)
 
     # -- selection helpers ----------------------------------------------------------------------
 

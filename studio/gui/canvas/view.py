@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
@@ -70,7 +70,8 @@ class FlowView(QGraphicsView):
         self._settle.timeout.connect(self._settled)
         from studio.gui.canvas.minimap import Minimap
 
-        self.minimap = Minimap(self)
+        self.minimap = Minimap(self, scene)
+        self.zoomChanged.connect(lambda _z: self.minimap.schedule())
         self._grid_pen = QPen(style.theme["grid"], 0)
         self._major_pen = QPen(style.theme["grid_major"], 0)
 
@@ -256,7 +257,8 @@ class FlowView(QGraphicsView):
             comment.title.setDefaultTextColor(style.theme["text"])
         self.viewport().update()
 
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawBackground(self, painter: QPainter, area: QRectF | QRect) -> None:
+        rect = QRectF(area)  # Qt passes a QRectF; the stubs also allow a QRect
         painter.fillRect(rect, style.theme["background"])
         if self.flow_scene.overview:
             self.flow_scene.draw_overview(painter)
