@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "REACT_INSTRUCTIONS",
+    "REACT_JSON_INSTRUCTIONS",
+    "USE_A_TOOL",
     "ReactStep",
     "coerce_arguments",
     "describe_tools",
@@ -35,6 +38,19 @@ Then stop and wait: the Observation (the tool's result) is given to you.
 Repeat Thought/Action/Action Input as needed. When you know the answer, write:
 Thought: I know the answer
 Final Answer: the answer to the question"""
+
+# ReAct for local models: the same steps, one JSON object per reply, held to a grammar.
+REACT_JSON_INSTRUCTIONS = """Answer the user's question. You can use these tools:
+{tools}
+
+Each reply is one JSON object. To use a tool:
+{{"thought": "what to do next", "action": "<one of {names}>", "action_input": {{...the tool's arguments...}}}}
+Then wait: the Observation (the tool's result) is given to you.
+When you know the answer:
+{{"thought": "I know the answer", "final_answer": "the answer to the question"}}"""
+
+# Said to a model whose agent must call a tool before it answers.
+USE_A_TOOL = "Use a tool first: its result is what the answer must rest on."
 
 
 def describe_tools(specs: list[dict[str, Any]]) -> str:

@@ -16,6 +16,8 @@ from typing import Any
 
 from nodes.agent_protocols import (
     REACT_INSTRUCTIONS,
+    REACT_JSON_INSTRUCTIONS,
+    USE_A_TOOL,
     coerce_arguments,
     describe_tools,
     find_tool,
@@ -28,10 +30,10 @@ from studio.engine.errors import NodeError
 from studio.engine.node import Node, NodeConfig, Port, PortType, setting
 from studio.flow import SecretRef
 from studio.runtime.agents.llm import supports_native_tools
-from studio.runtime.agents.schemas import answer_or_tool_schema
+from studio.runtime.agents.schemas import answer_or_tool_schema, react_step_schema
 from studio.runtime.llm.local import is_local_model
 
-__all__ = ["AgentLimitReached", "AgentNode", "ReactAgent", "ToolCallingAgent"]
+__all__ = ["AgentLimitReached", "AgentNode", "ReactAgent", "ToolCallingAgent", "ToolUseConfig"]
 
 BUILTIN_MODEL = "local/smollm2-135m-instruct"
 
@@ -63,6 +65,15 @@ class AgentConfig(NodeConfig):
     )
 
 
+class ToolUseConfig(AgentConfig):
+    """Settings of the agents that call tools themselves (ReAct, tool calling)."""
+
+    must_use_tools: bool = setting(
+        False,
+        description="The first reply must call a tool (small models otherwise answer from memory).",
+    )
+
+
 class _Budget:
     """Counts what an agent has spent and stops it at its limits."""
 
@@ -77,6 +88,16 @@ class _Budget:
             f"{self.label} stopped: {why} after {len(self.steps)} steps (they are in the run's trace); "
             f"raise the limit or simplify the task"
         )
+
+    @property
+    def last_reply(self) -> bool:
+        """Whether the next model reply is the last one the limits allow (it must answer)."""
+        return self.iterations + 1 >= self.config.max_iterations
+
+    @property
+    def may_call(self) -> bool:
+        """Whether a tool call is still within max_tool_calls."""
+        return self.tool_calls < self.config.max_tool_calls
 
     def next_iteration(self) -> None:
         if self.iterations >= self.config.max_iterations:
@@ -248,6 +269,40 @@ class AgentNode(Node):
         budget.spend(result.prompt_tokens + result.completion_tokens, result.cost_usd)
         return result
 
+    def choices(self, budget: _Budget, tools: list[dict[str, Any]]) -> tuple[bool, bool]:
+        """(may answer, may call a tool) for the next reply of an agent on a local model: its
+        schema then holds it to what its limits and `must_use_tools` leave, so it ends with an
+        answer instead of a limit error."""
+        must_use = bool(getattr(self.config, "must_use_tools", False)) and budget.tool_calls == 0
+        may_call = bool(tools) and budget.may_call and not budget.last_reply
+        return (not (must_use and may_call)), may_call
+
+    def has_observation(self, budget: _Budget) -> bool:
+        """Whether a tool has given the agent a usable result yet."""
+        return not self.fallback_answer(budget).startswith("(no answer")
+
+    def fallback_answer(self, budget: _Budget) -> str:
+        """What an agent answers when its reply was empty: the last tool result it got."""
+        for step in reversed(budget.steps):
+            result = step["data"].get("result") if isinstance(step["data"], dict) else None
+            if step["kind"] == "observation" and isinstance(result, str) and not result.startswith("Error:"):
+                return result
+        return "(no answer: the model replied with empty text)"
+
+    async def act(
+        self, spec: dict[str, Any], arguments: Any, ctx: RunContext, budget: _Budget, seen: dict[str, str]
+    ) -> str:
+        """Call a tool, or give back the result of the same call made earlier (small models
+        repeat a call instead of answering; the note tells them they have what they asked for)."""
+        key = json.dumps([spec["name"], arguments], sort_keys=True, default=str)
+        if key in seen:
+            observation = f"{seen[key]} (you already have this result: write the final answer)"
+            self.step(ctx, budget, "observation", {"tool": spec["name"], "result": observation})
+            return observation
+        observation = await self.use_tool(spec, arguments, ctx, budget)
+        seen[key] = observation
+        return observation
+
     async def use_tool(self, spec: dict[str, Any], arguments: Any, ctx: RunContext, budget: _Budget) -> str:
         """Call a tool; failures become observations the model can react to."""
         budget.tool_call()
@@ -268,14 +323,16 @@ class AgentNode(Node):
 
 
 class ReactAgent(AgentNode):
-    """Thought / Action / Observation in plain text, so small local models can use tools too."""
+    """Thought / Action / Observation, so small local models can use tools too."""
 
     type = "agent.react"
     title = "ReAct Agent"
     description = (
-        "Reasons step by step in the ReAct text format (Thought, Action, Observation, Final Answer); "
-        "works with small local models. Sloppy replies are read generously."
+        "Reasons step by step (Thought, Action, Observation, Final Answer): in the ReAct text format "
+        "on API models, as grammar-constrained JSON steps on local models, so even a small model "
+        "names a real tool with arguments that fit it."
     )
+    Config = ToolUseConfig
 
     async def solve(
         self,
@@ -285,9 +342,12 @@ class ReactAgent(AgentNode):
         ctx: RunContext,
         budget: _Budget,
     ) -> str:
+        if is_local_model(self.config.model):  # type: ignore[attr-defined]
+            return await self.solve_constrained(task, tools, history, ctx, budget)
         names = ", ".join(t["name"] for t in tools) or "none"
         system = REACT_INSTRUCTIONS.format(tools=describe_tools(tools) or "(no tools)", names=names)
         messages = self.conversation(system, history, task)
+        seen: dict[str, str] = {}
         while True:
             result = await self.chat(messages, ctx, budget, stop=["Observation:", "\nObservation"])
             step = parse_react(result.text)
@@ -295,6 +355,12 @@ class ReactAgent(AgentNode):
                 self.step(ctx, budget, "thought", step.thought)
             if step.action is None:
                 answer = (step.final_answer or "").strip()
+                if tools and self.choices(budget, tools) == (False, True):  # must use a tool first
+                    messages += [
+                        {"role": "assistant", "content": result.text.strip()},
+                        {"role": "user", "content": USE_A_TOOL},
+                    ]
+                    continue
                 self.step(ctx, budget, "final answer", answer)
                 return answer
             messages.append({"role": "assistant", "content": result.text.strip()})
@@ -307,7 +373,52 @@ class ReactAgent(AgentNode):
                 self.step(ctx, budget, "observation", {"tool": step.action, "result": observation})
             else:
                 arguments = coerce_arguments(step.action_input or inline, spec)
-                observation = await self.use_tool(spec, arguments, ctx, budget)
+                observation = await self.act(spec, arguments, ctx, budget, seen)
+            messages.append({"role": "user", "content": f"Observation: {observation}"})
+
+    async def solve_constrained(
+        self,
+        task: str,
+        tools: list[dict[str, Any]],
+        history: list[dict[str, Any]],
+        ctx: RunContext,
+        budget: _Budget,
+    ) -> str:
+        """ReAct for local models: each step is JSON held by a grammar to a real tool and
+        arguments of its shape, or the final answer (the only choice on the last reply)."""
+        names = ", ".join(t["name"] for t in tools) or "none"
+        system = REACT_JSON_INSTRUCTIONS.format(tools=describe_tools(tools) or "(no tools)", names=names)
+        messages = self.conversation(system, history, task)
+        seen: dict[str, str] = {}
+        while True:
+            may_answer, may_call = self.choices(budget, tools)
+            schema = react_step_schema(tools, plain=True, may_answer=may_answer, may_call=may_call)
+            result = await self.chat(messages, ctx, budget, schema=schema)
+            reply = result.parsed if result is not None and isinstance(result.parsed, dict) else None
+            if reply is None:  # cut off at max_reply_tokens: say so and let it try again
+                self.step(ctx, budget, "thought", result.text[:200] if result is not None else "")
+                if budget.iterations >= budget.config.max_iterations and self.has_observation(budget):
+                    # The last reply was cut off too: answer with what the tools gave, and say so.
+                    answer = self.fallback_answer(budget)
+                    self.step(ctx, budget, "gave up", {"why": "the last allowed reply was cut off"})
+                    self.step(ctx, budget, "final answer", answer)
+                    return answer
+                messages.append({"role": "user", "content": "Reply with one short JSON object."})
+                continue
+            if str(reply.get("thought") or "").strip():
+                self.step(ctx, budget, "thought", reply["thought"].strip())
+            messages.append({"role": "assistant", "content": json.dumps(reply, ensure_ascii=False)})
+            if "final_answer" in reply:
+                answer = str(reply["final_answer"]).strip() or self.fallback_answer(budget)
+                self.step(ctx, budget, "final answer", answer)
+                return answer
+            # The grammar names only wired tools; a model without it (or a bad reply) is told.
+            spec, _ = find_tool(str(reply.get("action") or ""), tools)
+            if spec is None:
+                observation = f"Error: no tool {reply.get('action')!r}; use one of: {names}, or final_answer."
+                self.step(ctx, budget, "observation", {"tool": reply.get("action"), "result": observation})
+            else:
+                observation = await self.act(spec, reply.get("action_input") or {}, ctx, budget, seen)
             messages.append({"role": "user", "content": f"Observation: {observation}"})
 
 
@@ -327,6 +438,7 @@ class ToolCallingAgent(AgentNode):
         "Calls tools with structured JSON calls (a tool name and arguments checked against the tool's "
         "schema), reads the results and answers."
     )
+    Config = ToolUseConfig
 
     async def solve(
         self,
@@ -340,12 +452,16 @@ class ToolCallingAgent(AgentNode):
             return await self.solve_native(task, tools, history, ctx, budget)
         system = _CALLING_INSTRUCTIONS.format(tools=describe_tools(tools) or "(no tools)")
         messages = self.conversation(system, history, task)
+        plain = is_local_model(self.config.model)  # type: ignore[attr-defined]
+        seen: dict[str, str] = {}
         while True:
-            schema = answer_or_tool_schema(tools, plain=is_local_model(self.config.model))  # type: ignore[attr-defined]
+            may_answer, may_call = self.choices(budget, tools) if plain else (True, True)
+            schema = answer_or_tool_schema(tools, plain=plain, may_answer=may_answer, may_call=may_call)
             result = await self.chat(messages, ctx, budget, json_mode=True, schema=schema)
             reply = result.parsed if result is not None else None
             if isinstance(reply, dict) and "answer" in reply and not reply.get("tool"):
                 answer = reply["answer"] if isinstance(reply["answer"], str) else json.dumps(reply["answer"])
+                answer = answer.strip() or self.fallback_answer(budget)
                 self.step(ctx, budget, "final answer", answer)
                 return answer
             if not (isinstance(reply, dict) and isinstance(reply.get("tool"), str)):
@@ -367,7 +483,7 @@ class ToolCallingAgent(AgentNode):
                 observation = f"Error: there is no tool {reply['tool']!r}; tools: {names}"
                 self.step(ctx, budget, "observation", {"tool": reply["tool"], "result": observation})
             else:
-                observation = await self.use_tool(spec, reply.get("arguments") or {}, ctx, budget)
+                observation = await self.act(spec, reply.get("arguments") or {}, ctx, budget, seen)
             messages.append({"role": "user", "content": f"Result of {reply['tool']}: {observation}"})
 
     async def solve_native(
@@ -410,6 +526,7 @@ class ToolCallingAgent(AgentNode):
                 spent=spent,
                 step=lambda kind, data: self.step(ctx, budget, kind, data),
                 call_tool=lambda spec, arguments: self.use_tool(spec, arguments, ctx, budget),
+                must_call_first=self.config.must_use_tools,  # type: ignore[attr-defined]
             )
         except LLMError as exc:
             raise NodeError(f"agent {config.name!r}: the model failed: {exc}") from None

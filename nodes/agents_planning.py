@@ -18,7 +18,7 @@ from nodes.agents import AgentConfig, AgentNode, _Budget
 from studio.engine.context import RunContext
 from studio.engine.errors import NodeError
 from studio.engine.node import setting
-from studio.runtime.agents.schemas import plan_schema, supervisor_schema
+from studio.runtime.agents.schemas import FINISH, plan_schema, supervisor_schema
 from studio.runtime.llm.local import is_local_model
 
 __all__ = ["PlannerAgent", "SupervisorAgent"]
@@ -38,7 +38,8 @@ class PlannerAgent(AgentNode):
     title = "Plan-and-Execute Agent"
     description = (
         "Asks the model for a plan (JSON steps over the tools), runs the steps in order with each "
-        "result available to later steps, re-plans when a step fails, then writes the answer."
+        "result available to later steps, re-plans when a step fails, then writes the answer (when "
+        "the re-plans run out, from the steps that worked, and it says so)."
     )
 
     class Config(AgentConfig):
@@ -47,14 +48,17 @@ class PlannerAgent(AgentNode):
 
     async def _plan(
         self, goal: str, tools: list[dict[str, Any]], notes: str, ctx: RunContext, budget: _Budget
-    ) -> list[dict[str, Any]]:
+    ) -> list[dict[str, Any]] | None:
+        """A plan from the model (two tries), or None when it gave none that is usable."""
         config: PlannerAgent.Config = self.config  # type: ignore[assignment]
         system = _PLAN_INSTRUCTIONS.format(tools=describe_tools(tools), max_steps=config.max_steps)
         if config.instructions:
             system += "\n" + config.instructions
         prompt = f"Goal: {goal}" + (f"\n\n{notes}" if notes else "")
-        plain = is_local_model(config.model)  # grammar-constrained: keep string arguments plain
-        for _attempt in range(2):
+        plain = is_local_model(config.model)  # grammar-constrained: tools, argument syntax
+        for attempt in range(2):
+            if attempt and not _room_to_plan(budget):
+                break
             result = await self.chat(
                 [{"role": "system", "content": system}, {"role": "user", "content": prompt}],
                 ctx,
@@ -70,12 +74,40 @@ class PlannerAgent(AgentNode):
                 if isinstance(parsed, list)
                 else None
             )
-            if isinstance(steps, list) and all(isinstance(s, dict) and s.get("tool") for s in steps):
+            steps = steps if isinstance(steps, list) else []
+            if steps and all(isinstance(s, dict) and s.get("tool") for s in steps):
                 plan = steps[: config.max_steps]
                 self.step(ctx, budget, "plan", plan)
                 return plan
             prompt += '\n\nYour reply was not a plan. Reply with JSON only: {"steps": [...]}'
-        raise NodeError(f"agent {config.name!r}: the model did not produce a usable plan")
+        return None
+
+    async def _run_plan(
+        self,
+        plan: list[dict[str, Any]],
+        tools: list[dict[str, Any]],
+        done: list[str],
+        ctx: RunContext,
+        budget: _Budget,
+    ) -> str:
+        """Run the steps in order, each result available to later ones; why it failed, or ""."""
+        results: dict[int, Any] = {}
+        for number, planned in enumerate(plan, start=1):
+            spec, _ = find_tool(str(planned["tool"]), tools)
+            if spec is None:
+                return f"step {number}: there is no tool {planned['tool']!r}"
+            if not budget.may_call:
+                return f"step {number}: max_tool_calls={budget.config.max_tool_calls} reached"
+            arguments = substitute_results(planned.get("arguments") or {}, results)
+            observation = await self.use_tool(spec, arguments, ctx, budget)
+            if observation.startswith("Error:"):
+                return f"step {number} ({spec['name']}) failed: {observation[7:]}"
+            try:
+                results[number] = json.loads(observation)
+            except ValueError:
+                results[number] = observation
+            done.append(f"{spec['name']}({json.dumps(arguments, ensure_ascii=False)}) -> {observation}")
+        return ""
 
     async def solve(
         self,
@@ -88,47 +120,53 @@ class PlannerAgent(AgentNode):
         config: PlannerAgent.Config = self.config  # type: ignore[assignment]
         done: list[str] = []
         notes = ""
+        gave_up = ""
         for replan in range(config.max_replans + 1):
             plan = await self._plan(task, tools, notes, ctx, budget)
-            results: dict[int, Any] = {}
-            failure = ""
-            for number, planned in enumerate(plan, start=1):
-                spec, _ = find_tool(str(planned["tool"]), tools)
-                if spec is None:
-                    failure = f"step {number}: there is no tool {planned['tool']!r}"
-                    break
-                arguments = substitute_results(planned.get("arguments") or {}, results)
-                observation = await self.use_tool(spec, arguments, ctx, budget)
-                if observation.startswith("Error:"):
-                    failure = f"step {number} ({spec['name']}) failed: {observation[7:]}"
-                    break
-                try:
-                    results[number] = json.loads(observation)
-                except ValueError:
-                    results[number] = observation
-                done.append(f"{spec['name']}({json.dumps(arguments, ensure_ascii=False)}) -> {observation}")
+            failure = "the model gave no usable plan" if plan is None else ""
+            if plan is not None:
+                failure = await self._run_plan(plan, tools, done, ctx, budget)
             if not failure:
                 break
+            if replan == config.max_replans or not _room_to_plan(budget) or "max_tool_calls" in failure:
+                # Out of re-plans (or of the limits a re-plan needs): answer from what worked.
+                why = (
+                    f"max_replans={config.max_replans}"
+                    if replan == config.max_replans
+                    else "its limits leave no room for another plan"
+                )
+                gave_up = f"the plan kept failing ({failure}); {why}"
+                self.step(ctx, budget, "gave up", {"failure": failure, "replans": replan})
+                break
             self.step(ctx, budget, "replan", failure)
-            if replan == config.max_replans:
-                raise budget.stop(f"the plan kept failing ({failure}); max_replans={config.max_replans}")
             notes = (
                 "Done so far:\n"
                 + "\n".join(done)
                 + f"\n\nThe last plan failed: {failure}. Plan what remains."
             )
-        summary = "\n".join(done) or "(no steps were needed)"
+        summary = "\n".join(done) or "(no step worked)"
+        system = "Answer the goal from the results of the steps. Be brief."
+        if gave_up:
+            system += " Some steps failed: answer with what the results show, and say what is missing."
         result = await self.chat(
             [
-                {"role": "system", "content": "Answer the goal from the results of the steps. Be brief."},
+                {"role": "system", "content": system},
                 {"role": "user", "content": f"Goal: {task}\n\nResults:\n{summary}\n\nAnswer:"},
             ],
             ctx,
             budget,
         )
-        answer = result.text.strip()
+        answer = result.text.strip() or summary
+        if gave_up:
+            # Said by the agent itself, not left to the model: the answer is incomplete.
+            answer += f"\n\n(Incomplete: {gave_up}; this answer rests only on the steps that worked.)"
         self.step(ctx, budget, "final answer", answer)
-        return str(answer)
+        return answer
+
+
+def _room_to_plan(budget: _Budget) -> bool:
+    """Whether the iterations left hold another plan and the final answer after it."""
+    return budget.iterations + 2 <= budget.config.max_iterations
 
 
 _SUPERVISOR_INSTRUCTIONS = """You lead a team. Workers:
@@ -166,16 +204,26 @@ class SupervisorAgent(AgentNode):
             {"role": "user", "content": task},
         ]
         worker_replies: list[str] = []
+        seen: dict[str, str] = {}
+        plain = is_local_model(self.config.model)  # type: ignore[attr-defined]
         while True:
-            result = await self.chat(
-                messages,
-                ctx,
-                budget,
-                json_mode=True,
-                schema=supervisor_schema([t["name"] for t in tools], may_finish=bool(worker_replies)),
+            # On local models the last reply the limits allow must finish (with an answer).
+            last = budget.last_reply
+            schema = supervisor_schema(
+                [t["name"] for t in tools],
+                may_finish=bool(worker_replies),
+                must_finish=plain and last,
+                plain=plain,
             )
+            result = await self.chat(messages, ctx, budget, json_mode=True, schema=schema)
             reply = result.parsed if result is not None and isinstance(result.parsed, dict) else {}
             chosen = str(reply.get("next") or "").strip()
+            if last and worker_replies and chosen.upper() != "FINISH":
+                # The limits leave no further reply, and this one did not finish (a small model's
+                # answer cut off by max_reply_tokens parses as nothing): the last worker's reply
+                # is the answer, and the trace says why.
+                self.step(ctx, budget, "observation", {"tool": "FINISH", "result": "out of replies"})
+                chosen, reply = FINISH, {"next": FINISH, "answer": ""}
             if chosen.upper() == "FINISH" or (not chosen and reply.get("answer")):
                 answer = str(reply.get("answer") or "").strip() or "".join(worker_replies[-1:])
                 if not answer:
@@ -199,10 +247,14 @@ class SupervisorAgent(AgentNode):
                 ]
                 continue
             self.step(ctx, budget, "thought", f"delegate to {spec['name']}")
-            arguments = {"task": str(reply.get("task") or task)}
+            part = str(reply.get("task") or "").strip()
+            # The worker also sees the user's request: a small model's hand-off is often one
+            # word ("Analyse"), and a worker that gets only that has nothing to work on.
+            handed = f"{part}\n(The user's request: {task})" if part and part != task.strip() else task
+            arguments = {"task": handed}
             if "task" not in ((spec.get("parameters") or {}).get("properties") or {}):
-                arguments = coerce_arguments(arguments["task"], spec)
-            observation = await self.use_tool(spec, arguments, ctx, budget)
+                arguments = coerce_arguments(part or task, spec)
+            observation = await self.act(spec, arguments, ctx, budget, seen)
             if not observation.startswith("Error:"):
                 worker_replies.append(observation)
             messages += [

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from studio.engine.context import RunContext
+from studio.engine.context import Cancelled, RunContext
 from studio.engine.errors import NodeError
 from studio.engine.node import Node, NodeConfig, Port, PortType, setting
 from studio.flow.schema import NAME_PATTERN
@@ -103,7 +103,8 @@ class ExpressionRouter(Node):
         return problems
 
     def run(self, inputs: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
-        from studio.runtime.safety.safe_eval import ExpressionError, evaluate
+        from studio.runtime.safety.budget import Budget
+        from studio.runtime.safety.safe_eval import ExpressionError, Stopped, evaluate
 
         config: ExpressionRouter.Config = self.config  # type: ignore[assignment]
         value, data = inputs.get("value"), inputs.get("data")
@@ -113,11 +114,15 @@ class ExpressionRouter(Node):
                 names.update({k: v for k, v in source.items() if isinstance(k, str) and k.isidentifier()})
         names.update({"value": value, "data": data, "text": value if isinstance(value, str) else None})
         names.update(ctx.variables)
+        # One time limit (the node's, else the default) for all routes, and Stop.
+        budget = Budget(ctx.timeout_s, lambda: ctx.cancelled)
         for index, route in enumerate(config.routes):
             try:
-                taken = bool(evaluate(route.expression, names))
+                taken = bool(evaluate(route.expression, names, budget))
             except ExpressionError as exc:
                 raise NodeError(f"routes[{index}] ({route.name}): {exc}") from None
+            except Stopped:
+                raise Cancelled("the run was stopped") from None
             if taken:
                 ctx.trace("route", {"route": route.name, "expression": route.expression})
                 return {route.name: value, "route": route.name}

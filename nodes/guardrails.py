@@ -6,6 +6,7 @@ the engine skips whatever hangs off the other one.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -310,8 +311,20 @@ class PIIRedactor(Node):
 # --- output validation ------------------------------------------------------------------------
 
 
+def _json_reason(text: str) -> str:
+    """Where the reply stops being JSON, e.g. " (Expecting value at line 1 column 1)"."""
+    try:
+        json.loads(text.strip())
+    except json.JSONDecodeError as exc:
+        return f" ({exc.msg} at line {exc.lineno} column {exc.colno})"
+    except (ValueError, RecursionError):
+        pass
+    return ""
+
+
 def _problems(text: str, config: OutputValidator.Config) -> tuple[list[str], Any]:
     from studio.runtime.llm.json_output import parse_json_reply, schema_problem
+    from studio.runtime.llm.types import InvalidJSONOutput
 
     problems: list[str] = []
     parsed: Any = None
@@ -328,8 +341,8 @@ def _problems(text: str, config: OutputValidator.Config) -> tuple[list[str], Any
     if config.json_schema is not None or config.require_json:
         try:
             parsed = parse_json_reply(text)
-        except Exception as exc:
-            problems.append(f"the reply is not valid JSON ({str(exc)[:120]})")
+        except (InvalidJSONOutput, ValueError, RecursionError):
+            problems.append(f"the reply is not valid JSON{_json_reason(text)}")
         else:
             if config.json_schema is not None:
                 problem = schema_problem(parsed, config.json_schema)

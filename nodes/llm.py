@@ -13,12 +13,13 @@ from studio.runtime.llm import facade as llm_runtime
 from studio.runtime.llm.facade import (
     DEFAULT_MODEL,
     ChatRequest,
+    ChatResult,
     LLMError,
     check_request,
 )
 from studio.runtime.llm.json_output import check_schema
 
-__all__ = ["LLMChatNode", "model_for_run", "node_error", "to_messages"]
+__all__ = ["LLMChatNode", "model_for_run", "node_error", "record_result", "to_messages"]
 
 
 def model_for_run(model: str, ctx: RunContext) -> str:
@@ -199,6 +200,38 @@ class LLMChatNode(Node):
                 on_retry=lambda info: ctx.trace("retry", info),
             )
         except LLMError as error:
+            if error.partial is not None:
+                # A stream cut mid-way: what arrived was paid for and may be worth reading.
+                record_result(error.partial, ctx, partial=True)
             raise node_error(error) from error
-        ctx.add_usage(result.prompt_tokens, result.completion_tokens, result.cost_usd)
+        record_result(result, ctx)
         return {"text": result.text, "json": result.parsed, "usage": result.usage()}
+
+
+def record_result(result: ChatResult, ctx: RunContext, partial: bool = False) -> None:
+    """Count a call's tokens on the node and put in its trace what the user should know: the
+    notes on what the call did differently (a json_object fallback), an estimated usage, and
+    the text a failed reply streamed before it broke off."""
+    ctx.add_usage(result.prompt_tokens, result.completion_tokens, result.cost_usd, result.usage_estimated)
+    for note in result.notes:
+        ctx.trace("note", note)
+    if result.usage_estimated:
+        ctx.trace(
+            "usage estimated",
+            {
+                "prompt_tokens": result.prompt_tokens,
+                "completion_tokens": result.completion_tokens,
+                "why": "the server reported no usage; the tokens were counted here",
+            },
+        )
+    if partial:
+        ctx.trace(
+            "partial reply",
+            {
+                "text": result.text,
+                "prompt_tokens": result.prompt_tokens,
+                "completion_tokens": result.completion_tokens,
+                "cost_usd": result.cost_usd,
+                "usage_estimated": result.usage_estimated,
+            },
+        )

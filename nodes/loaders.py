@@ -37,9 +37,13 @@ class LoadFileNode(Node):
     class Config(NodeConfig):
         path: str = setting("", widget="file", description="The file to load (relative to the flow file).")
         json_text_path: str = setting(
-            "$", description="JSON files: where the text is, e.g. 'articles[*].body'."
+            "$",
+            description="JSON files: where the text is, e.g. 'articles[*].body' ('$': all of it as JSON).",
         )
-        csv_column: str | None = setting(None, description="CSV files: the column holding the text.")
+        csv_column: str | None = setting(
+            None,
+            description="CSV files: the column holding the text (none: every column as 'name: value' lines).",
+        )
         csv_template: str | None = setting(
             None, description="CSV files: a row template such as '{question}: {answer}'."
         )

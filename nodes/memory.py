@@ -143,7 +143,7 @@ class SaveMemory(Node):
             raise NodeError(f"input 'reply': expected text, got {type(reply).__name__}")
         turns = [*_message_port(inputs), {"role": "assistant", "content": reply}]
         try:
-            store_of(ctx).add_turns(flow_key, session, turns)
+            store_of(ctx).add_turns(flow_key, session, ctx.scrub(turns))
         except MemoryStoreError as exc:
             raise NodeError(str(exc)) from None
         return {"reply": reply}
@@ -221,7 +221,7 @@ class SummaryMemory(Node):
             summary = current["text"] if current else ""
             if len(older) >= config.fold_every:
                 summary = await self._fold(summary, older, ctx)
-                store.set_summary(flow_key, session, summary, covered_up_to=older[-1]["id"])
+                store.set_summary(flow_key, session, ctx.scrub(summary), covered_up_to=older[-1]["id"])
                 ctx.trace("memory summary", {"folded_turns": len(older), "summary": summary})
             else:
                 recent = pending  # not enough to fold yet: keep them all verbatim

@@ -197,10 +197,10 @@ def parse_json_text(text: str) -> Any:
             first_error = first_error or (repaired, error)
     if first_error is None:
         raise ValueError(f"no JSON object or array found in: {snippet(stripped)!r}")
-    attempt, error = first_error
-    if isinstance(error, json.JSONDecodeError):
-        raise ValueError(_describe(attempt, error))
-    raise ValueError(str(error))
+    attempt, problem = first_error
+    if isinstance(problem, json.JSONDecodeError):
+        raise ValueError(_describe(attempt, problem))
+    raise ValueError(str(problem))
 
 
 def _describe(attempt: str, error: json.JSONDecodeError) -> str:

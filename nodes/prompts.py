@@ -18,23 +18,21 @@ from typing import Any, ClassVar
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, meta
 from jinja2 import nodes as jn
 from jinja2.exceptions import SecurityError, TemplateError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from pydantic import model_validator
 
 from nodes.prompt_presets import PRESETS, ZERO_SHOT
-from studio.engine.context import RunContext
+from studio.engine.context import Cancelled, RunContext
 from studio.engine.errors import NodeError
 from studio.engine.node import Node, NodeConfig, Port, PortType, setting
 from studio.engine.ports import check_value
 from studio.flow.schema import NAME_PATTERN
+from studio.runtime.safety.bounded_jinja import BoundedEnvironment, compile_bounded, render_bounded
+from studio.runtime.safety.budget import Budget, Stopped, TimeLimitExceeded
 
 __all__ = ["PRESETS", "ChatPromptNode", "PromptTemplateNode", "TemplateVariable"]
 
 # Port names must fit the flow file's NAME_PATTERN (edges name them; so does the command line).
 PORT_NAME = re.compile(NAME_PATTERN)
-
-# Refuse `'x' * n` and `a ** b` results this large: a typo must not eat the machine's memory.
-MAX_REPEAT = 1_000_000
-MAX_EXPONENT = 10_000
 
 # Filters that keep a value text-like: a variable used only through them is a text port.
 _TEXT_FILTERS = frozenset(
@@ -61,28 +59,8 @@ _TEXT_FILTERS = frozenset(
 )
 _DEFAULT_FILTERS = frozenset({"default", "d"})
 
-
-class _PromptEnvironment(ImmutableSandboxedEnvironment):
-    """The immutable sandbox, plus a cap on string/list repetition and on exponents."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        """Refuse huge repetitions and powers before computing them."""
-        if operator == "*":
-            for seq, count in ((left, right), (right, left)):
-                if (
-                    isinstance(seq, str | list | tuple)
-                    and isinstance(count, int)
-                    and len(seq) * count > MAX_REPEAT
-                ):
-                    raise SecurityError(f"repeating a value {count} times is too large")
-        if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
-            raise SecurityError(f"the exponent {right} is too large")
-        return super().call_binop(context, operator, left, right)
-
-
-ENVIRONMENT = _PromptEnvironment(
+# The bounded sandbox: sizes, steps, output and nesting limited (studio.runtime.safety.bounded_jinja).
+ENVIRONMENT = BoundedEnvironment(
     undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True
 )
 
@@ -145,6 +123,15 @@ def analyse_template(source: str) -> TemplateInfo:
         tree = ENVIRONMENT.parse(source)
     except TemplateSyntaxError as error:
         return TemplateInfo(error=f"line {error.lineno}: {error.message}")
+    except (RecursionError, MemoryError):
+        return TemplateInfo(error="the template is nested too deeply")
+    try:
+        return _variables(tree)
+    except RecursionError:  # the nesting limits make this unlikely; never a traceback
+        return TemplateInfo(error="the template is nested too deeply")
+
+
+def _variables(tree: jn.Template) -> TemplateInfo:
     undeclared = meta.find_undeclared_variables(tree) - set(ENVIRONMENT.globals)
     first: dict[str, tuple[int, int]] = {}
     plain: dict[str, bool] = {}
@@ -164,9 +151,18 @@ def analyse_template(source: str) -> TemplateInfo:
     )
 
 
-@lru_cache(maxsize=256)
-def _compile(source: str) -> Any:
-    return ENVIRONMENT.from_string(source)
+_compiled: dict[str, Any] = {}
+
+
+def _compile(source: str, budget: Budget) -> Any:
+    """The compiled template, cached (compiling costs far more than rendering a prompt)."""
+    template = _compiled.get(source)
+    if template is None:
+        template = compile_bounded(ENVIRONMENT, source, budget)
+        if len(_compiled) >= 256:
+            _compiled.pop(next(iter(_compiled)))
+        _compiled[source] = template
+    return template
 
 
 def _template_line(error: BaseException) -> int | None:
@@ -204,7 +200,7 @@ def _decode_structured(value: Any) -> Any:
     if isinstance(value, str) and value.lstrip()[:1] in ("[", "{"):
         try:
             return json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             return value
     return value
 
@@ -224,16 +220,27 @@ def template_context(sources: list[str], inputs: Mapping[str, Any]) -> dict[str,
     return context
 
 
-def render_template(field: str, source: str, context: Mapping[str, Any]) -> str:
+def node_budget(ctx: RunContext | None) -> Budget:
+    """The node's time limit (its policy's, else the default) and the run's Stop signal."""
+    if ctx is None:
+        return Budget()
+    return Budget(getattr(ctx, "timeout_s", None), lambda: ctx.cancelled)
+
+
+def render_template(field: str, source: str, context: Mapping[str, Any], budget: Budget | None = None) -> str:
     """Render one template field; any failure is a NodeError naming the field and line."""
+    budget = budget or Budget()
     try:
-        template = _compile(source)
-        return str(template.render(**context))
+        return render_bounded(_compile(source, budget), context, budget)
     except TemplateSyntaxError as error:
         raise NodeError(f"{field}: line {error.lineno}: {error.message}") from None
+    except Stopped:
+        raise Cancelled("the run was stopped") from None
     except Exception as error:
         line = _template_line(error)
         where = f"{field}: line {line}" if line else field
+        if isinstance(error, TimeLimitExceeded):
+            raise NodeError(f"{where}: {error}") from None
         if isinstance(error, SecurityError):
             raise NodeError(f"{where}: blocked by the template sandbox: {error}") from None
         if isinstance(error, UndefinedError):
@@ -244,6 +251,8 @@ def render_template(field: str, source: str, context: Mapping[str, Any]) -> str:
                     "(connect its input or give it a `| default(...)`)"
                 ) from None
             raise NodeError(f"{where}: {error}") from None
+        if isinstance(error, RecursionError | MemoryError):
+            raise NodeError(f"{where}: the template nests or recurses too deeply") from None
         kind = "" if isinstance(error, TemplateError) else f"{type(error).__name__}: "
         raise NodeError(f"{where}: {kind}{error}") from None
 
@@ -292,6 +301,14 @@ class PromptTemplateNode(Node):
             choices=[*PRESETS, "custom"],
         )
 
+        @model_validator(mode="before")
+        @classmethod
+        def _preset_fills_template(cls, data: Any) -> Any:
+            """A preset named without a template gives its template (not zero-shot's)."""
+            if isinstance(data, dict) and "template" not in data and data.get("preset") in PRESETS:
+                return {**data, "template": PRESETS[data["preset"]]["template"]}
+            return data
+
     outputs = (Port("prompt", PortType.TEXT, "The filled-in prompt"),)
     run_in_thread = False
 
@@ -310,7 +327,7 @@ class PromptTemplateNode(Node):
         """Render the template with the inputs."""
         template = self.config.template  # type: ignore[attr-defined]
         context = template_context([template], inputs)
-        return {"prompt": render_template("template", template, context)}
+        return {"prompt": render_template("template", template, context, node_budget(ctx))}
 
 
 class ChatExample(NodeConfig):
@@ -393,8 +410,9 @@ class ChatPromptNode(Node):
         system_src: str = config.system  # type: ignore[attr-defined]
         user_src: str = config.user  # type: ignore[attr-defined]
         context = template_context([system_src, user_src], inputs)
+        budget = node_budget(ctx)  # one time limit for both templates
         messages: list[dict[str, Any]] = []
-        system = render_template("system", system_src, context)
+        system = render_template("system", system_src, context, budget)
         if system.strip():
             messages.append({"role": "system", "content": system})
         for example in config.examples:  # type: ignore[attr-defined]
@@ -406,5 +424,5 @@ class ChatPromptNode(Node):
             if problem:
                 raise NodeError(f"{self.HISTORY}: {problem}")
             messages.extend(dict(message) for message in history)
-        messages.append({"role": "user", "content": render_template("user", user_src, context)})
+        messages.append({"role": "user", "content": render_template("user", user_src, context, budget)})
         return {"messages": messages}

@@ -37,6 +37,10 @@ class SetVariable(Node):
     class Config(NodeConfig):
         name: str = setting("variable", pattern=NAME_PATTERN, description="The flow variable to set.")
 
+    @classmethod
+    def variables_used(cls, config: NodeConfig) -> list[str]:
+        return [config.name]  # type: ignore[attr-defined]
+
     def run(self, inputs: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
         name = self.config.name  # type: ignore[attr-defined]
         _declared(name, ctx)
@@ -62,6 +66,10 @@ class GetVariable(Node):
 
     class Config(NodeConfig):
         name: str = setting("variable", pattern=NAME_PATTERN, description="The flow variable to read.")
+
+    @classmethod
+    def variables_used(cls, config: NodeConfig) -> list[str]:
+        return [config.name]  # type: ignore[attr-defined]
 
     def run(self, inputs: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
         name = self.config.name  # type: ignore[attr-defined]

@@ -239,6 +239,8 @@ def react_agent() -> None:
         "ReAct agent",
         name="assistant",
         description="Answers questions, using the calculator for arithmetic.",
+        # A 135M model answers "17% of 2,340 = 38" from memory unless its first step is a call.
+        must_use_tools=True,
         **AGENT_LIMITS,
     )
     d.node("answer", "io.output", 520, 0, "Answer", name="answer")
@@ -314,6 +316,7 @@ def multi_agent() -> None:
         "Analyst (worker)",
         name="analyst",
         description="Does arithmetic with a calculator.",
+        must_use_tools=True,
         **{**AGENT_LIMITS, "max_iterations": 3},
     )
     d.node(

@@ -321,7 +321,11 @@ def cmd_chat(args: argparse.Namespace, stdin: TextIO | None = None) -> int:
             deleted = store.clear(memory_key(flow), args.session)
             out.write(f"forgot {deleted} turns of session {args.session!r} of {flow.name!r}\n")
             return 0
-        text = json.dumps(store.export(memory_key(flow), args.session), ensure_ascii=False, indent=2) + "\n"
+        from studio.engine.scrub import flow_scrubber
+
+        # A reply may have quoted a key (a tool echoing its header): exports are files people share.
+        exported = flow_scrubber(flow).value(store.export(memory_key(flow), args.session))
+        text = json.dumps(exported, ensure_ascii=False, indent=2) + "\n"
         if args.export == "-":
             out.write(text)
         else:

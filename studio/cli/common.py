@@ -20,6 +20,8 @@ EXIT_INVALID_FLOW = 1
 EXIT_BAD_INPUT = 2
 EXIT_NODE_FAILED = 3
 EXIT_CANCELLED = 130
+# The reader of stdout went away (`studio nodes | head -1`): 128 + SIGPIPE, as a shell reports it.
+EXIT_BROKEN_PIPE = 141
 
 
 class CliError(Exception):
@@ -67,14 +69,36 @@ def parse_inputs(pairs: list[str], inputs_json: str | None) -> dict[str, Any]:
     return values
 
 
+def check_flow_file(path: str, *, secrets: bool = True) -> tuple[Flow | None, list[str]]:
+    """Every problem of a flow file in one pass, as printable lines naming the file.
+
+    The flow comes back only when the file itself is valid; the lines are what `validate` prints
+    (`secrets`: with any key-shaped text the file holds) and what keeps `run` from starting.
+    Reading never hangs or crashes, whatever the path points at.
+    """
+    from studio.engine.graph import validate_data
+    from studio.flow import FlowError
+    from studio.flow.errors import printable
+    from studio.flow.io import read_flow_data
+
+    try:
+        raw = read_flow_data(path)
+    except FlowError as error:
+        return None, list(error.lines())
+    flow, problems = validate_data(raw, secrets=secrets)
+    prefix = printable(path)
+    return flow, [f"{prefix}: {problem}" for problem in problems]
+
+
 def load_flow_or_fail(path: str) -> Flow:
-    """Load a flow file, turning any problem with it into a CliError (exit 1)."""
+    """Load a flow file; if it is invalid, a CliError (exit 1) lists all its problems at once."""
     from studio.flow import FlowError, load_flow
 
     try:
         return load_flow(path)
     except FlowError as error:
-        raise CliError(error.describe(), EXIT_INVALID_FLOW) from None
+        lines = check_flow_file(path, secrets=False)[1] or list(error.lines())
+        raise CliError("\n".join(lines), EXIT_INVALID_FLOW) from None
 
 
 def compile_or_fail(path: str) -> tuple[Flow, CompiledFlow]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,9 +20,12 @@ from studio.cli.common import (
 )
 
 if TYPE_CHECKING:
+    import threading
+
     from studio.engine import RunResult
     from studio.engine.events import Event
     from studio.flow import Flow
+    from studio.runtime.safety.secrets import Scrubber
 
 
 class ProgressPrinter:
@@ -67,15 +71,39 @@ def _short(value: Any, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _jsonl_printer(event: Event) -> None:
-    from studio.runtime.safety.secrets import redact
+def _json_text(value: Any, indent: int | None = None) -> str:
+    """JSON that any terminal encoding can print: a lone surrogate (an argument that was not
+    UTF-8) becomes its JSON escape rather than an encoding error after the run succeeded."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent, default=repr)
+    try:
+        text.encode(sys.stdout.encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        text = json.dumps(value, ensure_ascii=True, indent=indent, default=repr)
+    return text
 
-    line = json.dumps(event.to_dict(), ensure_ascii=False, default=repr)
-    sys.stdout.write(redact(line) + "\n")
+
+def _write(text: str) -> None:
+    """Print text to stdout; characters the encoding lacks go out as the bytes they came from
+    (surrogate escapes) or as backslash escapes, never as a UnicodeEncodeError."""
+    try:
+        sys.stdout.write(text)
+    except UnicodeEncodeError:
+        encoding = sys.stdout.encoding or "utf-8"
+        try:
+            data = text.encode(encoding, "surrogateescape")
+        except UnicodeEncodeError:
+            data = text.encode(encoding, "backslashreplace")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
     sys.stdout.flush()
 
 
-def _print_outputs(result: RunResult, as_json: bool) -> None:
+def _jsonl_printer(event: Event) -> None:
+    # Events reach listeners already scrubbed of the flow's secrets (studio.engine.scrub).
+    _write(_json_text(event.to_dict()) + "\n")
+
+
+def _print_outputs(result: RunResult, as_json: bool, scrubber: Scrubber) -> None:
     outputs = result.outputs
     if not outputs:  # a flow without Output nodes: show what its last nodes produced
         outputs = {
@@ -83,14 +111,40 @@ def _print_outputs(result: RunResult, as_json: bool) -> None:
             for node_id, state in result.nodes.items()
             if state.produced and node_id in result.order[-1:]
         }
+    # The result holds real values (a tool's reply may echo the key it was sent): scrub them.
+    outputs = scrubber.value(outputs)
     if as_json:
-        print(json.dumps(outputs, ensure_ascii=False, indent=2, default=repr))
+        _write(_json_text(outputs, indent=2) + "\n")
         return
     for index, (name, value) in enumerate(outputs.items()):
-        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, indent=2)
+        text = value if isinstance(value, str) else _json_text(value, indent=2)
         if len(outputs) > 1:
-            print(("\n" if index else "") + f"== {name} ==")
-        print(text)
+            _write(("\n" if index else "") + f"== {name} ==\n")
+        _write(text + "\n")
+
+
+class _StopWhenUnread:
+    """Stops the run once nobody reads stdout (`--events jsonl | head -1`), as SIGPIPE would:
+    the scheduler shields the run from a failing listener, so the listener notices it itself."""
+
+    def __init__(self, listener: Callable[[Event], None], cancel: threading.Event):
+        self.listener = listener
+        self.cancel = cancel
+        self.broken = False
+
+    def __call__(self, event: Event) -> None:
+        if self.broken:
+            return
+        try:
+            self.listener(event)
+        except BrokenPipeError:
+            self.broken = True
+            self.cancel.set()
+
+
+def _allow_every_call(name: str, arguments: Any) -> bool:
+    """`--yes`: the user confirmed every tool call of this run in advance."""
+    return True
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -98,15 +152,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     import threading
 
     from studio.engine import BadInput, run_flow
+    from studio.engine.scrub import flow_scrubber
 
     flow, compiled = compile_or_fail(args.flow)
     inputs = parse_inputs(args.input or [], args.inputs)
-    listener = None
+    cancel = threading.Event()
+    listener: Any = None
     if args.events == "jsonl":
-        listener = _jsonl_printer
+        listener = _StopWhenUnread(_jsonl_printer, cancel)
     elif not args.quiet and sys.stderr.isatty():
         listener = ProgressPrinter(flow)
-    cancel = threading.Event()
     try:
         result = run_flow(
             compiled,
@@ -120,6 +175,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 "allowed_folders": [str(Path.cwd()), str(Path(args.flow).resolve().parent)],
                 # The running file heads the chain, so a subflow that calls back into it is named.
                 "subflow_stack": [str(Path(args.flow).resolve())],
+                **({"confirm_tool": _allow_every_call} if args.yes else {}),
             },
         )
     except BadInput as error:
@@ -128,16 +184,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         cancel.set()
         print("stopped", file=sys.stderr)
         return EXIT_CANCELLED
+    if isinstance(listener, _StopWhenUnread) and listener.broken:
+        raise BrokenPipeError  # stopped because nobody reads stdout: main() exits quietly
+    scrubber = flow_scrubber(compiled)
     if result.status == "failed":
         for node_id, state in result.failures().items():
-            print(f"{args.flow}: node {flow.label(node_id)} failed: {state.error}", file=sys.stderr)
+            reason = scrubber.text(state.error or "failed")
+            print(f"{args.flow}: node {flow.label(node_id)} failed: {reason}", file=sys.stderr)
         if args.json:
-            _print_outputs(result, True)
+            _print_outputs(result, True, scrubber)
         return EXIT_NODE_FAILED
     if result.status == "cancelled":
         return EXIT_CANCELLED
     if args.events != "jsonl":
-        _print_outputs(result, args.json)
+        _print_outputs(result, args.json, scrubber)
     return EXIT_OK
 
 
@@ -157,4 +217,10 @@ def add_commands(sub: Any) -> None:
     run.add_argument("--events", choices=["jsonl"], help="stream every event as JSON lines on stdout")
     run.add_argument("--no-cache", action="store_true", help="run every node, ignoring cached outputs")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    run.add_argument(
+        "--yes",
+        "-y",
+        action="store_true",
+        help="allow every call of tools set to 'require confirmation' (nobody is asked)",
+    )
     run.set_defaults(handler=cmd_run)

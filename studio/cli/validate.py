@@ -5,29 +5,25 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from studio.cli.common import EXIT_INVALID_FLOW, EXIT_OK
+from studio.cli.common import EXIT_INVALID_FLOW, EXIT_OK, check_flow_file
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Check flows without running them; one line per problem."""
-    from studio.engine import validate_flow
-    from studio.flow import FlowError, load_flow
+    """Check flows without running them; every problem of each file, one line each.
+
+    Exit 0 when every file is valid, 1 when any has a problem (or cannot be read at all).
+    """
+    from studio.flow.errors import printable
 
     worst = EXIT_OK
     for path in args.flows:
-        try:
-            flow = load_flow(path)
-        except FlowError as error:
-            print(error.describe())
+        flow, lines = check_flow_file(path)
+        for line in lines:
+            print(line)
+        if lines:
             worst = EXIT_INVALID_FLOW
-            continue
-        problems = validate_flow(flow)
-        for problem in problems:
-            print(f"{path}: {problem}")
-        if problems:
-            worst = EXIT_INVALID_FLOW
-        elif not args.quiet:
-            print(f"{path}: ok ({len(flow.nodes)} nodes, {len(flow.edges)} edges)")
+        elif flow is not None and not args.quiet:
+            print(f"{printable(path)}: ok ({len(flow.nodes)} nodes, {len(flow.edges)} edges)")
     return worst
 
 

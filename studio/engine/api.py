@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import sqlite3
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,7 +22,10 @@ from studio.engine.scheduler import (
     Scheduler,
     check_inputs,
 )
+from studio.engine.scrub import ScrubbingListener, flow_scrubber
 from studio.flow.schema import Flow
+
+log = logging.getLogger(__name__)
 
 
 async def arun_flow(
@@ -44,6 +49,8 @@ async def arun_flow(
     """Validate and run a flow; FlowError if it is invalid, BadInput if the inputs do not fit.
 
     Node failures do not raise: they are in the result (status "failed") and in the run record.
+    The result holds the real values; every sink (events, cache, run record) gets them scrubbed
+    of the flow's secrets.
     """
     compiled = flow if isinstance(flow, CompiledFlow) else compile_flow(flow, registry or default_registry())
     inputs = dict(inputs or {})
@@ -51,10 +58,13 @@ async def arun_flow(
     for node_id in (only or set()) | (rerun or set()):
         if node_id not in compiled.nodes:
             raise BadInput(f"no node with id {node_id!r} in this flow")
+    # Resolved now, not taken from what the run resolves: a run served from the cache resolves
+    # nothing, and its record must be scrubbed all the same.
+    scrubber = flow_scrubber(compiled)
     scheduler = Scheduler(
         compiled,
         inputs,
-        on_event=on_event,
+        on_event=ScrubbingListener(on_event, scrubber) if on_event else None,
         cache=cache if cache is not None else (default_cache() if use_cache else None),
         use_cache=use_cache,
         max_concurrency=max_concurrency,
@@ -63,10 +73,14 @@ async def arun_flow(
         only=only,
         rerun=rerun,
         extras=extras,
+        scrubber=scrubber,
     )
     result = await scheduler.run()
     if record:
-        (store or RunStore()).record(result, flow_path=flow_path)
+        try:
+            (store or RunStore()).record(result, flow_path=flow_path, scrubber=scrubber)
+        except (sqlite3.Error, OSError) as error:  # the run happened: never lose its result
+            log.warning("could not record run %s in the run history: %s", result.run_id, error)
     return result
 
 

@@ -15,6 +15,10 @@ class Cancelled(Exception):
     """The run was stopped by the user."""
 
 
+def _unchanged(value: Any) -> Any:
+    return value
+
+
 class RunContext:
     """Per-node handle on the run. Safe to use from the worker thread a sync node runs in."""
 
@@ -33,6 +37,8 @@ class RunContext:
         extras: dict[str, Any] | None = None,
         streaming: bool = True,
         flow_id: str = "",
+        timeout_s: float | None = None,
+        scrub: Callable[[Any], Any] | None = None,
     ):
         self.run_id = run_id
         self.flow_id = flow_id
@@ -46,6 +52,12 @@ class RunContext:
         self.extras = extras if extras is not None else {}
         # Whether anyone listens to streamed tokens; nodes may skip streaming when nobody does.
         self.streaming = streaming
+        # The node's time limit (its policy's timeout_s), for work that enforces its own deadline
+        # (templates, expressions); None means the node has none and picks its own default.
+        self.timeout_s = timeout_s
+        # Replaces the run's secrets in a value by a placeholder: for nodes that write to a store
+        # of their own (chat memory), which the engine's sinks do not cover.
+        self.scrub: Callable[[Any], Any] = scrub if scrub is not None else _unchanged
         self._emit = emit
         self._loop = loop
         self._cancelled = cancelled
@@ -70,9 +82,16 @@ class RunContext:
         """Record a step the user should see (an agent thought, a skipped file, a retry)."""
         self.emit(NodeTrace(self.run_id, node_id=self.node_id, label=label, data=data))
 
-    def add_usage(self, prompt_tokens: int = 0, completion_tokens: int = 0, cost_usd: float = 0.0) -> None:
-        """Count tokens and cost spent by this node."""
-        self.usage.add(Usage(prompt_tokens, completion_tokens, cost_usd))
+    def add_usage(
+        self,
+        prompt_tokens: int = 0,
+        completion_tokens: int = 0,
+        cost_usd: float = 0.0,
+        estimated: bool = False,
+    ) -> None:
+        """Count tokens and cost spent by this node; `estimated` when they were counted here
+        rather than reported by the provider (the record and the UI then mark them)."""
+        self.usage.add(Usage(prompt_tokens, completion_tokens, cost_usd, estimated))
 
     @property
     def cancelled(self) -> bool:

@@ -14,12 +14,16 @@ class Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cost_usd: float = 0.0
+    # Some of the tokens were counted here, not reported by the provider (a stream that sent no
+    # usage): the figures are an estimate and may differ from the provider's bill.
+    estimated: bool = False
 
     def add(self, other: Usage) -> None:
         """Accumulate another usage into this one."""
         self.prompt_tokens += other.prompt_tokens
         self.completion_tokens += other.completion_tokens
         self.cost_usd += other.cost_usd
+        self.estimated = self.estimated or other.estimated
 
     @property
     def total_tokens(self) -> int:

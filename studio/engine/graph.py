@@ -14,7 +14,9 @@ from studio.engine.cache import stable_json
 from studio.engine.node import Node, NodeConfig
 from studio.engine.ports import Port, PortType, conversion, explain_mismatch
 from studio.engine.registry import Registry, UnknownNodeType, default_registry
-from studio.flow.errors import FlowError, Problem, json_path
+from studio.flow.errors import FlowError, Problem, brief, json_path, printable
+from studio.flow.io import check_data, salvage
+from studio.flow.reading import check_structure
 from studio.flow.schema import EdgeSpec, Flow, NodeSpec, node_label
 from studio.flow.secret_scan import find_secrets
 
@@ -111,7 +113,7 @@ def _load_config(
         return None, [
             Problem(
                 f"{where}.version",
-                f"{label}: saved by a newer version ({spec.version}) of node type {spec.type!r}; "
+                f"{label}: saved by a newer version ({brief(spec.version)}) of node type {spec.type!r}; "
                 f"this installation has version {node_class.version}",
             )
         ]
@@ -120,13 +122,26 @@ def _load_config(
             for version in range(spec.version, node_class.version):
                 raw = node_class.migrate_config(raw, version)
         except Exception as error:
-            return None, [Problem(f"{where}.config", f"{label}: cannot upgrade settings: {error}")]
+            return None, [Problem(f"{where}.config", f"{label}: cannot upgrade settings: {_reason(error)}")]
     try:
         config = node_class.Config.model_validate(raw)
     except ValidationError as error:
         return None, _config_problems(error, index, label)
-    problems = [Problem(f"{where}.config", f"{label}: {message}") for message in node_class.check(config)]
-    return config, problems
+    except Exception as error:  # a node package's validator that raises something else
+        return None, [Problem(f"{where}.config", f"{label}: settings not accepted: {_reason(error)}")]
+    try:
+        messages = node_class.check(config)
+    except Exception as error:  # a check that breaks must not hide the flow's other problems
+        messages = [f"the settings could not be checked: {_reason(error)}"]
+    return config, [Problem(f"{where}.config", f"{label}: {message}") for message in messages]
+
+
+def _reason(error: BaseException) -> str:
+    """An exception as part of a one-line message (a node package's bug is still a sentence)."""
+    if isinstance(error, RecursionError):
+        return "too deeply nested to check"
+    text = printable(str(error).splitlines()[0] if str(error) else type(error).__name__)
+    return text if len(text) <= 300 else text[:299] + "…"
 
 
 def _compile_nodes(flow: Flow, registry: Registry) -> tuple[dict[str, CompiledNode], list[Problem]]:
@@ -146,9 +161,13 @@ def _compile_nodes(flow: Flow, registry: Registry) -> tuple[dict[str, CompiledNo
         try:
             inputs = {port.name: port for port in node_class.input_ports(config)}
             outputs = {port.name: port for port in node_class.output_ports(config)}
+            config_json = stable_json(config.model_dump(mode="json"))
+            deterministic = node_class.is_deterministic(config)
+            variables = node_class.variables_used(config)
         except Exception as error:
-            problems.append(Problem(f"$.nodes[{index}].config", f"{label}: {error}"))
+            problems.append(Problem(f"$.nodes[{index}].config", f"{label}: {_reason(error)}"))
             continue
+        problems.extend(_variable_problems(flow, index, label, variables))
         nodes[spec.id] = CompiledNode(
             spec,
             index,
@@ -156,11 +175,26 @@ def _compile_nodes(flow: Flow, registry: Registry) -> tuple[dict[str, CompiledNo
             config,
             inputs,
             outputs,
-            config_json=stable_json(config.model_dump(mode="json")),
+            config_json=config_json,
             mode=run_mode(node_class),
-            deterministic=node_class.is_deterministic(config),
+            deterministic=deterministic,
         )
     return nodes, problems
+
+
+def _variable_problems(flow: Flow, index: int, label: str, names: list[str]) -> list[Problem]:
+    """A node that reads or sets a variable the flow does not declare would fail when it runs."""
+    declared = {variable.name for variable in flow.variables}
+    known = ", ".join(sorted(declared)) or "none"
+    return [
+        Problem(
+            f"$.nodes[{index}].config",
+            f"{label}: variable {brief(name)} is not declared in the flow's variables (declared: "
+            f"{known}); add it under 'variables' in the flow file or the Studio's Variables panel",
+        )
+        for name in names
+        if name not in declared
+    ]
 
 
 def _check_edge(
@@ -178,7 +212,7 @@ def _check_edge(
         problems.append(
             Problem(
                 f"{where}.source_port",
-                f"node {labels[edge.source]} has no output {edge.source_port!r} (outputs: {have})",
+                f"node {labels[edge.source]} has no output {brief(edge.source_port)} (outputs: {have})",
             )
         )
     if target_port is None:
@@ -186,7 +220,7 @@ def _check_edge(
         problems.append(
             Problem(
                 f"{where}.target_port",
-                f"node {labels[edge.target]} has no input {edge.target_port!r} (inputs: {have})",
+                f"node {labels[edge.target]} has no input {brief(edge.target_port)} (inputs: {have})",
             )
         )
     if source_port is None or target_port is None:
@@ -245,16 +279,23 @@ def build_graph(flow: Flow) -> nx.DiGraph:
 
     graph: nx.DiGraph = nx.DiGraph()
     graph.add_nodes_from(spec.id for spec in flow.nodes)
-    graph.add_edges_from((edge.source, edge.target) for edge in flow.edges)
+    graph.add_edges_from(_node_edges(flow))
     return graph
+
+
+def _node_edges(flow: Flow) -> list[tuple[str, str]]:
+    """(source, target) of every edge between nodes of the flow. A validated Flow has no other
+    edges; a partly invalid one that `validate` still checks may (they are reported already)."""
+    ids = {spec.id for spec in flow.nodes}
+    return [(e.source, e.target) for e in flow.edges if e.source in ids and e.target in ids]
 
 
 def topological_order(flow: Flow) -> list[str] | None:
     """Kahn's algorithm, ties broken by file order so the order is deterministic; None on a cycle."""
     position = {spec.id: index for index, spec in enumerate(flow.nodes)}
     successors: dict[str, set[str]] = {node_id: set() for node_id in position}
-    for edge in flow.edges:
-        successors[edge.source].add(edge.target)
+    for source, target in _node_edges(flow):
+        successors[source].add(target)
     waiting = dict.fromkeys(position, 0)
     for targets in successors.values():
         for target in targets:
@@ -291,6 +332,41 @@ def compile_flow(flow: Flow, registry: Registry | None = None) -> CompiledFlow:
 def validate_flow(flow: Flow, registry: Registry | None = None) -> list[Problem]:
     """Every problem that would stop the flow from running, and any secret it holds."""
     return _compile(flow, registry or default_registry())[1] + find_secrets(flow)
+
+
+def validate_data(
+    raw: Any, registry: Registry | None = None, *, secrets: bool = True
+) -> tuple[Flow | None, list[Problem]]:
+    """Every problem of parsed flow data in one pass: the file's own, then the engine's checks.
+
+    The flow is returned only when the file itself is valid (it may still have engine problems).
+    When it is not, the engine still checks the parts that are valid on their own (see
+    studio.flow.io.salvage), so that e.g. an unknown node type is reported next to a dangling edge;
+    wiring problems are left out then unless only cross-references were broken, since they would
+    follow from the parts left out. Everything `run` rejects for the flow alone is here; so are
+    secrets held in the file (unless `secrets` is False).
+    """
+    registry = registry or default_registry()
+    problem = check_structure(raw)
+    if problem is not None:
+        return None, [problem]
+    flow, problems = check_data(raw)
+    if flow is not None:
+        problems = _compile(flow, registry)[1]
+        return flow, _unique(problems + (find_secrets(flow) if secrets else []))
+    partial, complete = salvage(raw)
+    if partial is not None:
+        if complete:
+            problems += _compile(partial, registry)[1]
+        else:
+            problems += _compile_nodes(partial, registry)[1]
+        if secrets:
+            problems += find_secrets(partial)
+    return None, _unique(problems)
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))
 
 
 def _compile(flow: Flow, registry: Registry) -> tuple[CompiledFlow | None, list[Problem]]:

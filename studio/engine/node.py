@@ -108,6 +108,11 @@ class Node:
         return []
 
     @classmethod
+    def variables_used(cls, config: NodeConfig) -> list[str]:
+        """Names of the flow variables this node reads or sets (checked against the flow's own)."""
+        return []
+
+    @classmethod
     def interface_name(cls, config: NodeConfig) -> str | None:
         """For Input and Output nodes: the name of the flow input or output they stand for."""
         return getattr(config, "name", None) if cls.interface else None

@@ -33,6 +33,7 @@ from studio.engine.events import (
 )
 from studio.engine.graph import CompiledFlow, CompiledNode
 from studio.engine.ports import check_value, convert
+from studio.runtime.safety.secrets import Scrubber
 
 log = logging.getLogger(__name__)
 
@@ -132,8 +133,10 @@ class Scheduler:
         rerun: set[str] | None = None,
         extras: dict[str, Any] | None = None,
         run_id: str | None = None,
+        scrubber: Scrubber | None = None,
     ):
         self.compiled = compiled
+        self.scrubber = scrubber  # the cache refuses outputs holding one of its secrets
         self.flow = compiled.flow
         self.inputs = dict(inputs)
         self.listeners: list[EventListener] = [on_event] if on_event else []
@@ -356,6 +359,7 @@ class Scheduler:
         return values
 
     def _context(self, node: CompiledNode) -> RunContext:
+        policy = node.spec.policy
         return RunContext(
             run_id=self.run_id,
             node_id=node.id,
@@ -369,6 +373,8 @@ class Scheduler:
             extras=self.extras,
             streaming=bool(self.listeners),
             flow_id=self.flow.id,
+            timeout_s=policy.timeout_s if policy is not None else None,
+            scrub=self.scrubber.value if self.scrubber is not None else None,
         )
 
     def _begin_attempt(self, node: CompiledNode, state: NodeState, attempt: int) -> RunContext:
@@ -385,7 +391,7 @@ class Scheduler:
         state.status, state.error, state.error_type = "done", None, None
         state.duration_s = time.perf_counter() - clock
         if state.cacheable and self.cache is not None and state.key is not None:
-            self.cache.put(state.key, state.outputs)
+            self.cache.put(state.key, state.outputs, scrubber=self.scrubber)
         self._key_by_outputs(node, state)
         if self.listeners:
             self.emit(
@@ -414,7 +420,12 @@ class Scheduler:
         )
 
     def _run_inline(self, node: CompiledNode, state: NodeState, values: dict[str, Any]) -> None:
-        """Run a cheap synchronous node on the loop, once, with no time limit."""
+        """Run a cheap synchronous node on the loop, once, with no time limit of its own.
+
+        No thread hop here: it would cost more than such a node's work. Inline nodes whose work
+        depends on the input (templates, expressions) bound it themselves (a default time limit,
+        Stop, sizes), so they cannot hold the loop for long.
+        """
         state.started = time.time()
         clock = time.perf_counter()
         ctx = self._begin_attempt(node, state, 1)
@@ -474,7 +485,10 @@ class Scheduler:
         instance = node.node_class(node.config)
         if node.mode == "async":
             call = instance.run(values, ctx)
-        elif node.mode == "thread":
+        elif node.mode == "thread" or timeout is not None:
+            # An inline node with a time limit runs in a worker thread, so that the limit (and
+            # Stop) end the wait even if the node never yields; templates and expressions also
+            # stop themselves at ctx.timeout_s, so the thread does not run on.
             call = self._loop.run_in_executor(self._executor, cast(Any, instance.run), values, ctx)
         else:
             return instance.run(values, ctx)

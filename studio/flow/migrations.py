@@ -9,25 +9,38 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from studio.flow.errors import FlowError, Problem
+from studio.flow.errors import FlowError, Problem, brief
 from studio.flow.schema import SCHEMA_VERSION
 
 RawFlow = dict[str, Any]
 
 
-def _split_endpoint(value: Any, where: str) -> tuple[str, str]:
+def _split_endpoint(value: Any, where: str) -> tuple[str, str] | Problem:
     if not isinstance(value, str) or ":" not in value:
-        raise FlowError(Problem(where, f"expected 'node:port', got {value!r}"))
+        return Problem(where, f"expected 'node:port', got {brief(value)}")
     node, port = value.rsplit(":", 1)
     return node, port
 
 
+def _list(raw: RawFlow, key: str, problems: list[Problem]) -> list[Any]:
+    value = raw.get(key, [])
+    if isinstance(value, list):
+        return value
+    problems.append(Problem(f"$.{key}", f"expected a list, got {brief(value)}"))
+    return []
+
+
 def _v0_to_v1(raw: RawFlow) -> RawFlow:
-    """Version 0 (the prototype format): `params`, `position: [x, y]`, edges as "node:port" strings."""
+    """Version 0 (the prototype format): `params`, `position: [x, y]`, edges as "node:port" strings.
+
+    Every value is type-checked before it is reshaped: a version-0 file is as untrusted as any.
+    """
+    problems: list[Problem] = []
     nodes = []
-    for index, node in enumerate(raw.get("nodes", [])):
+    for index, node in enumerate(_list(raw, "nodes", problems)):
         if not isinstance(node, dict):
-            raise FlowError(Problem(f"$.nodes[{index}]", "expected an object"))
+            problems.append(Problem(f"$.nodes[{index}]", f"expected an object, got {brief(node)}"))
+            continue
         upgraded = {k: v for k, v in node.items() if k not in ("params", "position", "title")}
         upgraded["config"] = node.get("params", {})
         ui: dict[str, Any] = {}
@@ -40,15 +53,25 @@ def _v0_to_v1(raw: RawFlow) -> RawFlow:
         upgraded.setdefault("version", 1)
         nodes.append(upgraded)
     edges = []
-    for index, edge in enumerate(raw.get("edges", [])):
+    for index, edge in enumerate(_list(raw, "edges", problems)):
         where = f"$.edges[{index}]"
         if not isinstance(edge, dict):
-            raise FlowError(Problem(where, "expected an object"))
-        source, source_port = _split_endpoint(edge.get("from"), where + ".from")
-        target, target_port = _split_endpoint(edge.get("to"), where + ".to")
+            problems.append(Problem(where, f"expected an object, got {brief(edge)}"))
+            continue
+        ends = [
+            _split_endpoint(edge.get("from"), where + ".from"),
+            _split_endpoint(edge.get("to"), where + ".to"),
+        ]
+        bad = [end for end in ends if isinstance(end, Problem)]
+        problems.extend(bad)
+        if bad:
+            continue
+        (source, source_port), (target, target_port) = ends  # type: ignore[misc]
         edges.append(
             {"source": source, "source_port": source_port, "target": target, "target_port": target_port}
         )
+    if problems:
+        raise FlowError(problems)
     upgraded_flow = {k: v for k, v in raw.items() if k not in ("nodes", "edges", "title")}
     upgraded_flow.update(
         schema_version=1,
@@ -72,12 +95,12 @@ def migrate(raw: RawFlow) -> RawFlow:
     if version is None:
         raise FlowError(Problem("$.schema_version", "missing: this is not a Chain Studio flow file"))
     if not isinstance(version, int) or isinstance(version, bool) or version < 0:
-        raise FlowError(Problem("$.schema_version", f"expected a whole number, got {version!r}"))
+        raise FlowError(Problem("$.schema_version", f"expected a whole number, got {brief(version)}"))
     if version > SCHEMA_VERSION:
         raise FlowError(
             Problem(
                 "$.schema_version",
-                f"this flow was saved by a newer Chain Studio (schema version {version}); this "
+                f"this flow was saved by a newer Chain Studio (schema version {brief(version)}); this "
                 f"version reads schema versions up to {SCHEMA_VERSION}. Update Chain Studio to open it.",
             )
         )

@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from studio.flow.errors import Problem, brief
+
 SCHEMA_VERSION = 1
 
 # Port names and interface names appear in templates and on the command line, so keep them simple.
@@ -41,7 +43,7 @@ class NodeSpec(_Strict):
     """One node placed in a flow."""
 
     id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
-    type: str = Field(pattern=TYPE_PATTERN)
+    type: str = Field(max_length=200, pattern=TYPE_PATTERN)
     version: int = Field(default=1, ge=1)
     config: dict[str, Any] = Field(default_factory=dict)
     ui: dict[str, Any] = Field(default_factory=dict)
@@ -90,6 +92,14 @@ class Comment(_Strict):
     color: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
 
 
+class ReferenceProblems(ValueError):
+    """Several cross-reference problems of one flow, each with its own path (see studio.flow.io)."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(str(problem) for problem in problems))
+
+
 class Flow(_Strict):
     """A whole flow file."""
 
@@ -114,23 +124,26 @@ class Flow(_Strict):
 
     @model_validator(mode="after")
     def _references_are_consistent(self) -> Flow:
-        problems: list[str] = []
+        problems: list[Problem] = []
         seen: set[str] = set()
         for index, node in enumerate(self.nodes):
             if node.id in seen:
-                problems.append(f"nodes[{index}].id: duplicate node id {node.id!r}")
+                problems.append(Problem(f"$.nodes[{index}].id", f"duplicate node id {brief(node.id)}"))
             seen.add(node.id)
         for index, edge in enumerate(self.edges):
             for end in ("source", "target"):
                 node_id = getattr(edge, end)
                 if node_id not in seen:
-                    problems.append(f"edges[{index}].{end}: no node with id {node_id!r}")
+                    problems.append(Problem(f"$.edges[{index}].{end}", f"no node with id {brief(node_id)}"))
         for kind in ("inputs", "outputs", "variables"):
-            names = [item.name for item in getattr(self, kind)]
-            for name in sorted({n for n in names if names.count(n) > 1}):
-                problems.append(f"{kind}: name {name!r} is declared more than once")
+            counts: dict[str, int] = {}
+            for item in getattr(self, kind):
+                counts[item.name] = counts.get(item.name, 0) + 1
+            for name in sorted(n for n, count in counts.items() if count > 1):
+                problems.append(Problem(f"$.{kind}", f"name {brief(name)} is declared more than once"))
         if problems:
-            raise ValueError("; ".join(problems))
+            # pydantic keeps the exception in the error's context; studio.flow.io unpacks it.
+            raise ReferenceProblems(problems)
         return self
 
     def node(self, node_id: str) -> NodeSpec:
@@ -151,7 +164,10 @@ class Flow(_Strict):
 def node_label(node: NodeSpec) -> str:
     """How messages name a node: its title (or type) and the start of its id."""
     title = node.ui.get("title") if isinstance(node.ui.get("title"), str) else None
-    return f"'{title or node.type}' ({short_id(node.id)})"
+    name = title or node.type
+    if len(name) > 60:  # titles are free text: keep messages to one readable line
+        name = name[:59] + "…"
+    return f"'{name}' ({short_id(node.id)})"
 
 
 def short_id(node_id: str) -> str:

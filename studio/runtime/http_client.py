@@ -7,6 +7,7 @@ why, in one sentence a user can act on. Imports nothing but the standard library
 
 from __future__ import annotations
 
+import errno
 import socket
 import ssl
 from collections.abc import Iterator
@@ -19,19 +20,25 @@ USER_AGENT = "chain-studio"
 
 
 def error_chain(error: BaseException) -> Iterator[BaseException]:
-    """The error and every error it was raised from or during, outermost first (no loops)."""
+    """The error and every error it was raised from or during, outermost first (no loops).
+
+    litellm keeps the error it wraps in `original_exception` rather than `__cause__`: followed too.
+    """
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         yield current
-        current = current.__cause__ or current.__context__
+        inner = getattr(current, "original_exception", None)
+        current = inner if isinstance(inner, BaseException) else (current.__cause__ or current.__context__)
 
 
 def _reason(error: BaseException) -> str:
     """Why a connection failed, in words; the innermost error that says something specific."""
     for item in error_chain(error):
-        if isinstance(item, ConnectionRefusedError):
+        if isinstance(item, ConnectionRefusedError) or (
+            isinstance(item, OSError) and item.errno == errno.ECONNREFUSED
+        ):
             return "nothing is listening there (is the server running?)"
         if isinstance(item, socket.gaierror):
             return "the host name could not be resolved (check the address and your network)"
@@ -41,14 +48,22 @@ def _reason(error: BaseException) -> str:
             return f"the TLS connection failed ({item.reason or item})"
         if isinstance(item, TimeoutError) or "Timeout" in type(item).__name__:
             return "it did not answer in time"
-        if isinstance(item, ConnectionResetError):
+        if isinstance(item, ConnectionResetError | BrokenPipeError):
             return "the server closed the connection"
+        if type(item).__name__ == "RemoteProtocolError":  # httpx: the server hung up mid-answer
+            return "the server closed the connection before the answer was complete"
     innermost = list(error_chain(error))[-1]
     text = " ".join(str(innermost).split()) or type(innermost).__name__
     return text if len(text) <= 200 else text[:199] + "…"
 
 
 def connection_error_message(url: str, error: BaseException, *, what: str = "") -> str:
-    """One sentence naming the URL and the reason a connection to it failed."""
+    """One sentence naming the URL and the reason a connection to it failed.
+
+    `what` names the kind of server ("the OpenAI-compatible server"): "could not connect to the
+    OpenAI-compatible server at http://127.0.0.1:9/v1: nothing is listening there (is the server
+    running?)". Library wrappers' own words ("Connection error.") are left out: the innermost
+    error that says something specific gives the reason.
+    """
     subject = f"{what} at {url}" if what else url
     return f"could not connect to {subject}: {_reason(error)}"

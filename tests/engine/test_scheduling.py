@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 from studio.engine import run_flow
 from studio.engine.cache import OutputCache
@@ -190,3 +191,54 @@ def test_nodes_after_a_non_deterministic_node_rerun_when_its_output_changes() ->
     run_flow(flow, {}, registry=fake_registry(), cache=cache, record=False)
     fourth = run_flow(flow, {}, registry=fake_registry(), cache=cache, record=False)
     assert fourth.nodes["r"].status == "cached" and fourth.nodes["u"].status == "cached"
+
+
+# -- inline nodes (templates) under a time limit and Stop --------------------------------------
+
+HANG = "{% for i in range(100000) %}{% for j in range(100000) %}{{ i }}{% endfor %}{% endfor %}"
+
+
+def _with_templates() -> Any:
+    from nodes.io import ChatInput, Output, TextInput
+    from nodes.prompts import PromptTemplateNode
+    from studio.engine.registry import Registry
+    from tests.engine.fake_nodes import FAKE_NODES
+
+    return Registry.of([*FAKE_NODES, TextInput, ChatInput, Output, PromptTemplateNode])
+
+
+def test_an_inline_template_stops_at_its_time_limit_without_blocking_other_nodes() -> None:
+    flow = flow_of(
+        ("hang", "prompt.template", {"template": HANG, "preset": "custom"}, {"timeout_s": 0.5}),
+        ("s", "t.async_sleep", {"seconds": 0.1}),
+    )
+    started = time.perf_counter()
+    result = run_flow(flow, {}, registry=_with_templates(), cache=OutputCache(), record=False)
+    assert time.perf_counter() - started < 0.5 + 1.0
+    assert result.status == "failed"
+    assert result.nodes["hang"].status == "failed"
+    assert "0.5 s time limit" in (result.nodes["hang"].error or "")
+    assert "hang" in (result.error or "")  # the run record names the node
+    assert result.nodes["s"].status == "done"  # the loop kept running the other node
+
+
+def test_stop_ends_an_inline_template_that_has_no_time_limit() -> None:
+    flow = flow_of(("hang", "prompt.template", {"template": HANG, "preset": "custom"}))
+    cancel = threading.Event()
+    threading.Timer(0.3, cancel.set).start()
+    started = time.perf_counter()
+    result = run_flow(flow, {}, registry=_with_templates(), cache=OutputCache(), record=False, cancel=cancel)
+    assert time.perf_counter() - started < 0.3 + 1.0
+    assert result.status == "cancelled"
+    assert result.nodes["hang"].status == "cancelled"
+
+
+def test_the_process_is_healthy_after_a_stopped_template() -> None:
+    flow = flow_of(("hang", "prompt.template", {"template": HANG, "preset": "custom"}, {"timeout_s": 0.3}))
+    run_flow(flow, {}, registry=_with_templates(), cache=OutputCache(), record=False)
+    ok = flow_of(
+        ("t", "prompt.template", {"template": "{{ 'a' ~ 'b' }}", "preset": "custom"}, {"timeout_s": 1})
+    )
+    result = run_flow(ok, {}, registry=_with_templates(), cache=OutputCache(), record=False)
+    assert result.status == "succeeded"
+    assert result.nodes["t"].outputs == {"prompt": "ab"}

@@ -10,13 +10,17 @@ with FakeOpenAI() as server:
 ```
 Replies are served in the order queued; when the queue is empty every request gets
 `default_text`. `delay_s` delays every answer; `stall=True` accepts requests and never answers
-(until the server stops). Each request handler runs in its own thread, so concurrent requests are
-answered concurrently. Every request is logged (`server.requests`) with its headers and body.
+(until the server stops); `send_usage=False` streams without a usage chunk;
+`reject_json_schema=True` refuses response_format json_schema as llama.cpp's server does;
+`Reply(cut_after_chunks=n)` drops the connection after n streamed chunks. Each request handler
+runs in its own thread, so concurrent requests are answered concurrently. Every request is
+logged (`server.requests`) with its headers and body.
 """
 
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections import deque
@@ -40,6 +44,8 @@ class Reply:
     stall: bool = False  # accept, then never answer
     stall_after_chunks: int | None = None  # stream this many chunks, then go silent
     finish_reason: str = "stop"
+    send_usage: bool = True  # False: a stream ends without the usage chunk, even if asked
+    cut_after_chunks: int | None = None  # stream this many chunks, then drop the connection
 
     @property
     def text(self) -> str:
@@ -98,6 +104,11 @@ class FakeOpenAI:
         self.default_text = default_text
         self.delay_s = delay_s
         self.stall = False
+        # Like llama.cpp's server: response_format json_schema gets HTTP 500 "Input should be
+        # 'text' or 'json_object'" (json_object is accepted).
+        self.reject_json_schema = False
+        # False: streams never carry a usage chunk (servers that ignore stream_options).
+        self.send_usage = True
         self.requests: list[LoggedRequest] = []
         self._queue: deque[Reply] = deque()
         self._lock = threading.Lock()
@@ -197,6 +208,9 @@ class FakeOpenAI:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Real servers (uvicorn, llama.cpp's, Ollama's) send without Nagle's delay; without this a
+    # reused keep-alive connection waits ~40 ms for a delayed ACK between headers and body.
+    disable_nagle_algorithm = True
     server_fake: FakeOpenAI
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet test output
@@ -247,6 +261,16 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if not isinstance(body, dict):
             self._send_json(400, {"error": {"message": "body is not JSON", "type": "invalid_request_error"}})
+            return
+        response_format = body.get("response_format")
+        if (
+            fake.reject_json_schema
+            and isinstance(response_format, dict)
+            and response_format.get("type") == "json_schema"
+        ):
+            # llama.cpp's server words it this way, with a 500 although the request is at fault.
+            message = "1 validation error: response_format.type: Input should be 'text' or 'json_object'"
+            self._send_json(500, {"error": {"message": message, "type": "server_error", "code": 500}})
             return
         reply = fake._next()
         with fake._lock:
@@ -343,12 +367,16 @@ class _Handler(BaseHTTPRequestHandler):
             if reply.stall_after_chunks is not None and index >= reply.stall_after_chunks:
                 fake._closing.wait(timeout=600)
                 return
+            if reply.cut_after_chunks is not None and index >= reply.cut_after_chunks:
+                # The connection drops mid-reply (a proxy timeout, a crashed server).
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
             if reply.chunk_delay_s and fake._closing.wait(timeout=reply.chunk_delay_s):
                 return
             event([{"index": 0, "delta": {"content": piece}, "finish_reason": None}])
         event([{"index": 0, "delta": {}, "finish_reason": reply.finish_reason}])
         options = body.get("stream_options") or {}
-        if options.get("include_usage"):
+        if options.get("include_usage") and reply.send_usage and fake.send_usage:
             event([], {"usage": usage})
         self.wfile.write(b"data: [DONE]\n\n")
         self.wfile.flush()

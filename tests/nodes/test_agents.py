@@ -14,6 +14,9 @@ from studio.runtime.llm.json_output import parse_json_reply
 from studio.runtime.llm.types import ChatResult
 from tests.builders import flow_of
 
+# The ReAct text protocol is what API models speak (local models get grammar-bound JSON steps);
+# the scripted model stands in for one, so nothing goes over the network.
+API = "openai/gpt-4o-mini"
 CALC = {
     "name": "calculator",
     "description": "math",
@@ -146,7 +149,9 @@ def test_react_agent_uses_the_calculator_and_answers(script: Any) -> None:
             "Thought: Now the capital.\nFinal Answer: 397.8, and the capital of Japan is Tokyo.",
         ]
     )
-    result, events = run(agent_flow("agent.react"), "What is 17% of 2,340, and what is the capital of Japan?")
+    result, events = run(
+        agent_flow("agent.react", {"model": API}), "What is 17% of 2,340, and what is the capital of Japan?"
+    )
     assert result.status == "succeeded", {k: v.error for k, v in result.failures().items()}
     assert result.outputs["answer"] == "397.8, and the capital of Japan is Tokyo."
     kinds = [s["kind"] for s in result.outputs["steps"]]
@@ -169,7 +174,7 @@ def test_react_agent_is_told_about_bad_tools_and_bad_arguments(script: Any) -> N
             "Final Answer: done",
         ]
     )
-    result, _ = run(agent_flow("agent.react"), "q")
+    result, _ = run(agent_flow("agent.react", {"model": API}), "q")
     assert result.outputs["answer"] == "done"
     observations = [m["content"] for m in fake.requests[-1].messages if m["role"] == "user"][1:]
     assert "there is no tool 'search'" in observations[0]
@@ -178,8 +183,8 @@ def test_react_agent_is_told_about_bad_tools_and_bad_arguments(script: Any) -> N
 
 
 def test_iteration_cap_keeps_the_partial_trace_and_says_why(script: Any) -> None:
-    script(["Thought: again\nAction: calculator\nAction Input: 1+1"] * 10)
-    result, events = run(agent_flow("agent.react", {"max_iterations": 3}), "loop forever")
+    script([f"Thought: again\nAction: calculator\nAction Input: {n}+1" for n in range(10)])
+    result, events = run(agent_flow("agent.react", {"model": API, "max_iterations": 3}), "loop forever")
     assert result.status == "failed"
     error = result.nodes["a"].error or ""
     assert "max_iterations=3" in error
@@ -196,8 +201,8 @@ def test_iteration_cap_keeps_the_partial_trace_and_says_why(script: Any) -> None
     ],
 )
 def test_tool_call_token_and_cost_limits(script: Any, config: dict[str, Any], why: str) -> None:
-    script(["Action: calculator\nAction Input: 1+1"] * 5)
-    result, _ = run(agent_flow("agent.react", config), "q")
+    script([f"Action: calculator\nAction Input: {n}+1" for n in range(5)])
+    result, _ = run(agent_flow("agent.react", {"model": API, **config}), "q")
     assert result.status == "failed"
     assert why in (result.nodes["a"].error or "")
 
@@ -270,7 +275,7 @@ def test_supervisor_delegates_to_worker_agents(script: Any) -> None:
     flow = flow_of(
         ("in", "io.text_input", {"name": "question"}),
         ("calc", "tool.calculator", {}),
-        ("worker", "agent.react", {"name": "mathematician", "description": "Does arithmetic."}),
+        ("worker", "agent.react", {"model": API, "name": "mathematician", "description": "Does arithmetic."}),
         ("boss", "agent.supervisor", {}),
         ("o", "io.output", {"name": "answer"}),
         wires=[

@@ -14,6 +14,8 @@ from studio.runtime.llm.json_output import parse_json_reply
 from studio.runtime.llm.types import ChatResult
 from tests.builders import flow_of
 
+API = "openai/gpt-4o-mini"  # ReAct workers speak the text protocol (the script plays the model)
+
 
 class Script:
     """A fake model for studio.runtime.llm.facade.chat: scripted replies, requests recorded."""
@@ -100,8 +102,8 @@ def supervisor_flow() -> Any:
     return flow_of(
         ("in", "io.text_input", {"name": "task"}),
         ("calc", "tool.calculator", {}),
-        ("analyst", "agent.react", {"name": "analyst", "description": "does arithmetic"}),
-        ("writer", "agent.react", {"name": "writer", "description": "writes"}),
+        ("analyst", "agent.react", {"model": API, "name": "analyst", "description": "does arithmetic"}),
+        ("writer", "agent.react", {"model": API, "name": "writer", "description": "writes"}),
         ("boss", "agent.supervisor", {"name": "boss", "max_iterations": 4}),
         ("o", "io.output", {"name": "answer"}),
         wires=[
@@ -159,7 +161,7 @@ def test_a_tool_needing_confirmation_is_refused_headless_and_the_agent_is_told(
     flow = flow_of(
         ("in", "io.text_input", {"name": "task"}),
         ("code", "tool.python", {"name": "python", "require_confirmation": True}),
-        ("a", "agent.react", {}),
+        ("a", "agent.react", {"model": API}),
         ("o", "io.output", {"name": "answer"}),
         wires=["in.text->a.task", "code.tool->a.tools", "a.answer->o.value"],
     )

@@ -174,3 +174,13 @@ def test_output_validator_check_reports_bad_settings() -> None:
     problems = OutputValidator.check(OutputValidator.Config(regex="(", json_schema={"type": 5}))
     assert any(p.startswith("regex:") for p in problems)
     assert any(p.startswith("json_schema:") for p in problems)
+
+
+def test_output_validator_error_says_once_where_the_json_breaks() -> None:
+    from nodes.guardrails import OutputValidator
+    from tests.nodes.rag_helpers import run_node
+
+    reply = 'I think the answer is "forty-two", said the model, with a quote that goes on and on'
+    out, _ = run_node(OutputValidator, {"require_json": True}, {"text": reply})
+    assert out["invalid"] == reply
+    assert out["errors"] == ["the reply is not valid JSON (Expecting value at line 1 column 1)"]

@@ -121,6 +121,34 @@ def test_load_file_refuses_paths_outside_allowed_folders(tmp_path: Path) -> None
     assert out["documents"][0]["text"] == "fine"
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "texts"),
+    [
+        (
+            "faq.json",
+            '{"q": "Reset?", "a": "Hold the button."}',
+            ['{\n  "q": "Reset?",\n  "a": "Hold the button."\n}'],
+        ),
+        ("rows.jsonl", '{"q": "A"}\n[1, 2]\n', ['{\n  "q": "A"\n}', "[\n  1,\n  2\n]"]),
+        (
+            "faq.csv",
+            "q,a\nReset?,Hold the button.\nWarranty?,\n",
+            ["q: Reset?\na: Hold the button.", "q: Warranty?"],
+        ),
+        ("one.csv", "answer\nTwo years.\n", ["Two years."]),
+    ],
+)
+def test_load_file_defaults_read_json_and_csv_whole(
+    tmp_path: Path, name: str, content: str, texts: list[str]
+) -> None:
+    """With default settings, any JSON file and any CSV file loads: nothing to configure first."""
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    out, _ = run_node(
+        LoadFileNode, {"path": name}, base_dir=tmp_path, extras={"allowed_folders": [str(tmp_path)]}
+    )
+    assert [d["text"] for d in out["documents"]] == texts
+
+
 def test_splitter_nodes_and_bad_settings() -> None:
     docs = [{"text": MANUAL, "metadata": {"source": "m.md"}}]
     out, _ = run_node(RecursiveSplitterNode, {"chunk_size": 120, "chunk_overlap": 20}, {"documents": docs})

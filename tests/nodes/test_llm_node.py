@@ -27,7 +27,7 @@ from studio.runtime.llm.facade import (
     ModelNotFound,
 )
 from tests.builders import FlowBuilder
-from tests.fakes.openai_server import FakeOpenAI
+from tests.fakes.openai_server import FakeOpenAI, Reply
 
 
 @pytest.fixture
@@ -299,3 +299,76 @@ def test_retries_are_shown_as_trace_events(server: FakeOpenAI) -> None:
     retries = [e for e in events if isinstance(e, NodeTrace) and e.label == "retry"]
     assert [e.data["attempt"] for e in retries] == [1, 2]
     assert all("503" in e.data["error"] for e in retries)
+
+
+def traces(events: list[Event], label: str) -> list[Any]:
+    return [e.data for e in events if isinstance(e, NodeTrace) and e.label == label]
+
+
+def test_json_schema_fallback_is_in_the_trace(server: FakeOpenAI) -> None:
+    # llama.cpp's server refuses json_schema with HTTP 500: asked once, never retried.
+    server.reject_json_schema = True
+    server.reply({"city": "Paris"})
+    schema = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
+    outputs, events, _ = run_node(
+        remote(server, response_format="json_schema", json_schema=schema, retries=3), {"prompt": "Where?"}
+    )
+    assert outputs["json"] == {"city": "Paris"}
+    assert server.count == 2
+    notes = traces(events, "note")
+    assert len(notes) == 1 and "json_object" in notes[0] and server.base_url in notes[0]
+
+
+def test_estimated_usage_is_marked_in_the_run_record(server: FakeOpenAI, tmp_path: Path) -> None:
+    from studio.engine.runstore import RunStore
+
+    server.send_usage = False
+    server.reply("Paris is the capital.")
+    store = RunStore(tmp_path / "runs.sqlite")
+    result = run_flow(
+        llm_flow(**remote(server)),
+        {"question": "Capital of France?"},
+        registry=REGISTRY,
+        cache=OutputCache(),
+        store=store,
+        on_event=lambda event: None,  # someone watches: the reply is streamed
+    )
+    assert result.status == "succeeded", result.error
+    state = result.nodes["llm"]
+    assert state.usage.estimated and result.usage.estimated
+    assert state.outputs["usage"]["usage_estimated"] is True
+    recorded = store.get_run(result.run_id)
+    assert recorded is not None
+    llm = next(node for node in recorded[1] if node["node_id"] == "llm")
+    assert any(step["label"] == "usage estimated" for step in llm["trace"])
+    store.close()
+
+
+def test_reported_usage_is_not_marked(server: FakeOpenAI) -> None:
+    server.reply("Paris is the capital.")
+    _, events, ctx = run_node(remote(server), {"prompt": "Capital of France?"})
+    assert not ctx.usage.estimated
+    assert not traces(events, "usage estimated")
+
+
+def test_cut_stream_fails_with_the_partial_reply_recorded(server: FakeOpenAI) -> None:
+    server.send_usage = False
+    server.reply(Reply("one two three four five six", cut_after_chunks=2))
+    result = run_flow(
+        llm_flow(**remote(server, retries=2)),
+        {"question": "count"},
+        registry=REGISTRY,
+        cache=OutputCache(),
+        record=False,
+        on_event=lambda event: None,
+    )
+    assert result.status == "failed"
+    state = result.nodes["llm"]
+    assert state.status == "failed" and "before it was complete" in (state.error or "")
+    assert server.count == 1  # tokens were shown: no retry
+    partial = [step["data"] for step in state.trace if step["label"] == "partial reply"]
+    assert len(partial) == 1 and partial[0]["text"] == "one two"
+    assert partial[0]["completion_tokens"] == 2
+    # The tokens it cost stay on the node's (and the run's) usage, marked as counted here.
+    assert state.usage.completion_tokens == 2 and state.usage.prompt_tokens > 0
+    assert state.usage.estimated and result.usage.completion_tokens == 2

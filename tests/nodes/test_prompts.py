@@ -248,3 +248,10 @@ def test_chat_prompt_check_reports_both_templates_and_reserved_name() -> None:
 def test_chat_examples_must_be_user_assistant_pairs() -> None:
     with pytest.raises(ValueError, match="assitant"):
         C.Config.model_validate({"examples": [{"user": "a", "assitant": "b"}]})
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_a_preset_without_a_template_uses_the_presets_template(name: str, ctx: RunContext) -> None:
+    config = PromptTemplateNode.Config.model_validate({"preset": name})
+    assert config.template == PRESETS[name]["template"]
+    assert run_node(PromptTemplateNode, {"preset": name}, PRESET_SAMPLES[name], ctx)["prompt"]

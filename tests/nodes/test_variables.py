@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from studio.engine import run_flow
-from studio.flow import Flow
+from studio.flow import Flow, FlowError
 from studio.flow.schema import Variable
 from tests.builders import flow_of
 
@@ -34,14 +36,15 @@ def test_get_reads_the_default_and_the_value_set_earlier() -> None:
     assert result.outputs == {"after": "tides", "tone": "friendly"}
 
 
-def test_undeclared_variable_is_a_clear_error() -> None:
+def test_undeclared_variable_is_refused_before_the_run() -> None:
     flow = flow_of(
         ("get", "vars.get", {"name": "missing"}),
         ("o", "io.output", {"name": "v"}),
         wires=["get.value->o.value"],
     )
-    result = run_flow(with_variables(flow, known=1), {}, record=False, use_cache=False)
-    assert result.status == "failed"
-    error = result.nodes["get"].error or ""
-    assert "variable 'missing' is not declared" in error
-    assert "known" in error
+    with pytest.raises(FlowError) as caught:
+        run_flow(with_variables(flow, known=1), {}, record=False, use_cache=False)
+    message = str(caught.value)
+    assert "$.nodes[0].config" in message
+    assert "variable 'missing' is not declared" in message
+    assert "declared: known" in message

@@ -113,14 +113,16 @@ def _parse_call(index: int, raw: Any) -> ToolCall:
     )
 
 
-def _kwargs(request: ChatRequest, specs: Sequence[dict[str, Any]], key: str | None) -> dict[str, Any]:
+def _kwargs(
+    request: ChatRequest, specs: Sequence[dict[str, Any]], key: str | None, tool_choice: str = "auto"
+) -> dict[str, Any]:
     from studio.runtime.llm.remote import PLACEHOLDER_KEY
 
     kwargs: dict[str, Any] = {
         "model": request.model,
         "messages": request.messages,
         "tools": openai_tools(specs),
-        "tool_choice": "auto",
+        "tool_choice": tool_choice,
         "temperature": request.temperature,
         "timeout": request.timeout_s,
         "num_retries": request.retries,
@@ -143,11 +145,12 @@ def _kwargs(request: ChatRequest, specs: Sequence[dict[str, Any]], key: str | No
 
 
 async def chat_with_tools(
-    request: ChatRequest, specs: Sequence[dict[str, Any]], **test_options: Any
+    request: ChatRequest, specs: Sequence[dict[str, Any]], tool_choice: str = "auto", **test_options: Any
 ) -> ToolChatResult:
     """One (not streamed) completion with `tools=`; LLMError subclasses on failure.
 
-    `test_options` go to litellm as they are (`mock_response`, `mock_tool_calls` in tests).
+    `tool_choice` "required" makes the model call a tool. `test_options` go to litellm as they
+    are (`mock_response`, `mock_tool_calls` in tests).
     """
     from studio.runtime.llm.facade import check_request
     from studio.runtime.llm.litellm_import import import_litellm
@@ -158,7 +161,7 @@ async def chat_with_tools(
         raise LLMError(f"model: {request.model} has no native tool calls; use a text protocol (ReAct)")
     litellm = import_litellm()
     key = None if test_options else api_key_for(request, provider_of(request.model))
-    kwargs = {**_kwargs(request, specs, key), **test_options}
+    kwargs = {**_kwargs(request, specs, key, tool_choice), **test_options}
     try:
         response = await asyncio.wait_for(
             litellm.acompletion(**kwargs), timeout=request.timeout_s * (request.retries + 1) + 5
@@ -206,16 +209,24 @@ async def run_native_tools(
     spent: Callable[[ToolChatResult], None],
     step: Callable[[str, Any], None],
     call_tool: Callable[[dict[str, Any], dict[str, Any]], Awaitable[str]],
+    must_call_first: bool = False,
 ) -> str:
     """The function-calling loop: ask with `tools=`, run each call asked for, give the results
     back, until the model answers in text. The callbacks are the agent's: `before_call` enforces
     its limits (it raises to stop), `spent` counts usage, `step` records thoughts and observations,
-    `call_tool(spec, arguments)` runs a tool and returns the observation text."""
+    `call_tool(spec, arguments)` runs a tool and returns the observation text. `must_call_first`
+    sends the first request with tool_choice "required"."""
     messages = list(request.messages)
     by_name = {spec["name"]: spec for spec in specs}
+    first = True
     while True:
         before_call()
-        result = await chat_with_tools(replace(request, messages=list(messages)), specs)
+        asked = replace(request, messages=list(messages))
+        if first and must_call_first:
+            result = await chat_with_tools(asked, specs, tool_choice="required")
+        else:
+            result = await chat_with_tools(asked, specs)
+        first = False
         spent(result)
         if not result.tool_calls:
             answer = result.text.strip()

@@ -337,7 +337,8 @@ def json_path_values(data: Any, json_path: str) -> Iterator[tuple[str, Any]]:
 def load_json(path: Path, *, text_path: str = "$", source: str | None = None) -> Iterator[Document]:
     """Documents from the strings at `text_path` (e.g. `articles[*].body`) in a JSON file.
 
-    A `.jsonl` file applies the path to each line.
+    A `.jsonl` file applies the path to each line. The default path `$` makes the whole file (or
+    each line) one document holding its JSON text.
     """
     source = source or str(path)
     raw = read_text(path)
@@ -352,7 +353,16 @@ def load_json(path: Path, *, text_path: str = "$", source: str | None = None) ->
             f"{path.name}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         ) from None
     found = 0
+    whole = text_path.strip() in ("", "$")
     for prefix, data in roots:
+        if whole and not isinstance(data, str):
+            # The default path: the whole record is the text, as readable JSON.
+            found += 1
+            yield {
+                "text": json.dumps(data, ensure_ascii=False, indent=2),
+                "metadata": {"source": source, "json_path": f"{prefix}$", "format": "json"},
+            }
+            continue
         for where, value in json_path_values(data, text_path):
             if isinstance(value, str | int | float) and not isinstance(value, bool) and str(value).strip():
                 found += 1
@@ -385,9 +395,11 @@ def load_csv(
     reader = csv.DictReader(text.splitlines(), dialect=dialect)
     fields = reader.fieldnames or []
     if column is None and template is None:
-        column = fields[0] if len(fields) == 1 else None
-        if column is None:
-            raise DocumentError(f"{path.name}: choose a column ({', '.join(fields)}) or a row template")
+        if not fields:
+            raise DocumentError(f"{path.name}: the CSV file has no header row")
+        if len(fields) == 1:
+            column = fields[0]
+        # else every column, one `name: value` line each, so no cell is lost
     if column is not None and column not in fields:
         raise DocumentError(f"{path.name}: no column {column!r} (columns: {', '.join(fields)})")
     for name in metadata_columns:
@@ -401,8 +413,10 @@ def load_csv(
                 raise DocumentError(
                     f"{path.name}: the row template names {exc} but the columns are {', '.join(fields)}"
                 ) from None
+        elif column is not None:
+            value = row.get(column) or ""
         else:
-            value = row.get(column or "") or ""
+            value = "\n".join(f"{name}: {row.get(name)}" for name in fields if (row.get(name) or "").strip())
         if not value.strip():
             continue
         metadata: dict[str, Any] = {"source": source, "row": number, "format": "csv"}

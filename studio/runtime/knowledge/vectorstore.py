@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import os
 import re
 import shutil
 import time
@@ -77,6 +78,14 @@ def _search_pool() -> Any:
 
         _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kb-search")
     return _POOL
+
+
+def _lancedb() -> Any:
+    """lancedb on first use, its log quiet below errors (else a first ingest prints a WARN)."""
+    os.environ.setdefault("LANCEDB_LOG", "error")
+    import lancedb
+
+    return lancedb
 
 
 class KnowledgeBaseNotFound(KnowledgeBaseError):
@@ -178,9 +187,7 @@ class KnowledgeBase:
                 if exist_ok:
                     return cls.open(name)
                 raise KnowledgeBaseError(f"knowledge base '{name}' already exists")
-            import lancedb
-
-            db = lancedb.connect(str(folder))
+            db = _lancedb().connect(str(folder))
             db.create_table(TABLE, schema=schema(dimension), mode="overwrite")
             meta = {
                 "name": name,
@@ -252,10 +259,8 @@ class KnowledgeBase:
     def table(self) -> Any:
         """The LanceDB table, opened on first use and refreshed to the latest version."""
         if self._table is None:
-            import lancedb
-
             try:
-                self._table = lancedb.connect(str(self.folder)).open_table(TABLE)
+                self._table = _lancedb().connect(str(self.folder)).open_table(TABLE)
             except Exception as exc:
                 raise KnowledgeBaseError(
                     f"knowledge base '{self.name}': cannot open its table: {exc}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import importlib.util
 import json
 import os
@@ -257,13 +258,69 @@ def count_prompt_tokens(llama: Any, messages: list[dict[str, Any]]) -> int:
 
 
 def _response_format(request: ChatRequest) -> dict[str, Any] | None:
-    """llama-cpp's grammar-constrained JSON mode (it falls back to plain JSON when it cannot
-    turn the schema into a grammar; the reply is validated against the schema afterwards)."""
-    if request.response_format == "text":
+    """llama-cpp's JSON mode: any JSON value, for requests without a schema (schemas get a
+    grammar of their own, see `_schema_grammar`)."""
+    if request.response_format == "text" or _schema_text(request) is not None:
         return None
-    if request.response_format == "json_schema" and request.json_schema:
-        return {"type": "json_object", "schema": request.json_schema}
     return {"type": "json_object"}
+
+
+def _schema_text(request: ChatRequest) -> str | None:
+    # Not sort_keys: the grammar writes properties in the schema's order (an agent's "thought"
+    # comes before its action), and that order is part of the schema.
+    if request.response_format == "json_schema" and request.json_schema:
+        return json.dumps(request.json_schema)
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _schema_gbnf(schema: str) -> str | None:
+    """llama.cpp grammar text for a JSON schema, built once per schema (agents send the same
+    schema every step); None when the converter cannot express the schema."""
+    from llama_cpp.llama_grammar import json_schema_to_gbnf
+
+    try:
+        return str(json_schema_to_gbnf(schema))
+    except Exception:  # the converter asserts on what it does not support (lookarounds, ...)
+        return None
+
+
+# Grammar texts llama.cpp has parsed for a model (path) -> whether it accepted them.
+_parsed: dict[tuple[int, str], bool] = {}
+
+
+def _grammar_parses(llama: Any, gbnf: str) -> bool:
+    """Whether llama.cpp's own parser accepts the grammar. A grammar it rejects (the Python
+    converter writes escapes such as `\\.` that the C parser refuses) is otherwise dropped
+    in silence: generation runs unconstrained and a small model writes anything."""
+    key = (id(llama), gbnf)
+    if key not in _parsed:
+        if len(_parsed) > 256:  # many schemas (LLM nodes in a long session): start over
+            _parsed.clear()
+        import llama_cpp
+
+        with _quiet(True):  # the parser prints the whole grammar on an error
+            sampler = llama_cpp.llama_sampler_init_grammar(llama._model.vocab, gbnf.encode("utf-8"), b"root")
+        _parsed[key] = bool(sampler)
+        if sampler:
+            llama_cpp.llama_sampler_free(sampler)
+    return _parsed[key]
+
+
+def schema_grammar(llama: Any, schema: dict[str, Any]) -> Any:
+    """The grammar that holds a local model's reply to a JSON schema, or None when llama.cpp
+    cannot hold it to that schema (the reply is then plain JSON, validated afterwards)."""
+    from llama_cpp.llama_grammar import LlamaGrammar
+
+    gbnf = _schema_gbnf(json.dumps(schema))
+    if gbnf is None or not _grammar_parses(llama, gbnf):
+        return None
+    return LlamaGrammar.from_string(gbnf, verbose=False)
+
+
+def _reproducible(request: ChatRequest) -> bool:
+    """Whether the reply must depend on the request alone: seeded or greedy sampling."""
+    return request.seed is not None or request.temperature <= 0
 
 
 @dataclass
@@ -290,14 +347,24 @@ def _generate(
     on_token: Callable[[str], None] | None,
     progress: _Progress,
     deadline: float,
+    fresh: bool = False,
 ) -> tuple[str, str | None]:
-    """Run one streamed chat completion in this (worker) thread; returns (text, finish_reason)."""
+    """Run one streamed chat completion in this (worker) thread; returns (text, finish_reason).
+
+    `fresh` evaluates the prompt from an empty KV cache (see `_reproducible`)."""
     if not loaded.lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
         raise LLMTimeout("the local model stayed busy with another node past the time limit")
     try:
         progress.last_activity = time.monotonic()
         pieces: list[str] = []
         finish_reason: str | None = None
+        if fresh:
+            # A warm model reuses the KV cache of the previous prompt and decodes only the
+            # differing tail (at least the last token) one batch at a time; those logits differ
+            # in the last bits from a whole-prompt decode, and sampling amplifies that (the same
+            # seed gave "Awesome, it's me again" cold and "Aw, right, I'm afraid" warm). Forgetting
+            # the cache makes a seeded or greedy reply depend on the request alone.
+            loaded.llama.reset()
         stream = loaded.llama.create_chat_completion(stream=True, **kwargs)
         try:
             while True:
@@ -396,9 +463,14 @@ async def chat_local(request: ChatRequest, on_token: Callable[[str], None] | Non
     response_format = _response_format(request)
     if response_format is not None:
         kwargs["response_format"] = response_format
+    schema = _schema_text(request)
+    if schema is not None:
+        grammar = await asyncio.to_thread(schema_grammar, loaded.llama, request.json_schema or {})
+        # No grammar for this schema: any JSON, validated against the schema afterwards.
+        kwargs["grammar" if grammar is not None else "response_format"] = grammar or {"type": "json_object"}
 
     progress = _Progress()
-    task = _in_thread(_generate, loaded, kwargs, on_token, progress, deadline)
+    task = _in_thread(_generate, loaded, kwargs, on_token, progress, deadline, _reproducible(request))
     try:
         while True:
             done, _ = await asyncio.wait({task}, timeout=_POLL_S)

@@ -1,28 +1,41 @@
-"""API models through litellm: key lookup, streaming, retries with back-off, usage and cost.
+"""API models: key lookup, streaming, retries with back-off, usage and cost.
 
-litellm takes seconds to import, so it is imported only inside the functions that call it.
+OpenAI-compatible endpoints (OpenAI, Ollama, LM Studio, llama.cpp, vLLM, OpenRouter, any
+`api_base`) are called with the openai SDK (`openai_client`), which costs a fraction of litellm's
+CPU per call; other providers (Anthropic, Gemini, Bedrock...) go through litellm, which
+translates. Both share the retry loop, the error wording (`remote_errors`) and the usage and cost
+(`usage`). litellm takes seconds to import, so it is imported only inside the functions that
+call it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import logging
 import random
-import time
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from studio.runtime.http_client import error_chain
+from studio.runtime.llm import openai_client
 from studio.runtime.llm.litellm_import import import_litellm
-from studio.runtime.llm.types import (
-    ChatRequest,
-    ChatResult,
-    LLMError,
-    LLMTimeout,
-    MissingApiKey,
-    ProviderError,
+from studio.runtime.llm.openai_client import PLACEHOLDER_KEY, sdk_target
+from studio.runtime.llm.remote_errors import (
+    CallbackError,
+    Failure,
+    Progress,
+    connection_failure,
+    is_timeout,
+    scrub,
+    shorten,
+    status_failure,
+    timeout_failure,
 )
+from studio.runtime.llm.types import ChatRequest, ChatResult, LLMError, LLMTimeout, MissingApiKey
+from studio.runtime.llm.usage import cost_usd, counted_usage
+
+__all__ = ["PLACEHOLDER_KEY", "api_key_for", "backoff_delay", "chat_remote", "provider_of"]
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +76,10 @@ NO_KEY_PROVIDERS = frozenset(
 )
 # Providers whose `api_base` usually points at someone else's OpenAI-compatible server.
 OPENAI_COMPATIBLE = frozenset({"openai", "text-completion-openai", "custom_openai", ""})
-# What an OpenAI-compatible local server gets as a key when it needs none (the client insists).
-PLACEHOLDER_KEY = "not-needed"
 
 # Back-off between attempts: BACKOFF_BASE_S * 2**n plus up to BACKOFF_BASE_S of jitter, capped.
 BACKOFF_BASE_S = 1.0
 BACKOFF_MAX_S = 20.0
-MESSAGE_CHARS = 500
 
 # Bare model names (no "provider/" prefix) litellm maps to a provider, by their start.
 _BARE_PREFIXES: tuple[tuple[str, str], ...] = (
@@ -127,83 +137,31 @@ def api_key_for(request: ChatRequest, provider: str) -> str | None:
     return key
 
 
-def _scrub(text: str, key: str | None) -> str:
-    """Remove the API key (and every other resolved secret) from a message."""
-    from studio.runtime.safety.secrets import redact
-
-    if key and len(key) >= 4:
-        text = text.replace(key, "***")
-    return redact(text)
-
-
-def _short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= MESSAGE_CHARS else text[:MESSAGE_CHARS] + "…"
-
-
-class _CallbackError(Exception):
-    """`on_token` raised: pass its exception through untouched, never retry or rename it."""
-
-    def __init__(self, error: Exception):
-        self.error = error
-
-
-@dataclass
-class _Failure:
-    """Why an attempt failed, and whether another attempt may fix it."""
-
-    error: LLMError
-    retryable: bool
-    retry_after: float | None = None  # seconds the provider asked us to wait
+# Where litellm's providers live, to name the address when one cannot be reached.
+_PROVIDER_URLS: dict[str, str] = {
+    "anthropic": "https://api.anthropic.com",
+    "gemini": "https://generativelanguage.googleapis.com",
+    "mistral": "https://api.mistral.ai/v1",
+    "codestral": "https://codestral.mistral.ai/v1",
+    "groq": "https://api.groq.com/openai/v1",
+    "deepseek": "https://api.deepseek.com",
+    "together_ai": "https://api.together.xyz/v1",
+    "cohere": "https://api.cohere.ai",
+    "cohere_chat": "https://api.cohere.ai",
+    "fireworks_ai": "https://api.fireworks.ai/inference/v1",
+    "perplexity": "https://api.perplexity.ai",
+    "xai": "https://api.x.ai/v1",
+    "cerebras": "https://api.cerebras.ai/v1",
+    "deepinfra": "https://api.deepinfra.com/v1/openai",
+    "openai": "https://api.openai.com/v1",
+}
+# litellm's prefixes on its own messages ("litellm.BadRequestError: OpenAIException - ..."),
+# which repeat what our sentence already says.
+_LITELLM_PREFIX = re.compile(r"^(?:litellm\.\w+:\s*|\w+Exception\s*-\s*)+")
 
 
-def _retry_after(exc: BaseException) -> float | None:
-    """Seconds the provider asked us to wait (Retry-After header), when it said."""
-    headers: Any = None
-    response = getattr(exc, "response", None)
-    if response is not None:
-        headers = getattr(response, "headers", None)
-    headers = headers or getattr(exc, "litellm_response_headers", None)
-    if not headers:
-        return None
-    try:
-        value = headers.get("retry-after") or headers.get("Retry-After")
-    except Exception:
-        return None
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:  # an HTTP date
-        parsed = email.utils.parsedate_to_datetime(str(value))
-        return max(0.0, parsed.timestamp() - time.time())
-    except (TypeError, ValueError):
-        return None
-
-
-def _chain(exc: BaseException) -> list[BaseException]:
-    """An exception and those it wraps (litellm keeps the original in `original_exception`)."""
-    found: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and all(current is not seen for seen in found):
-        found.append(current)
-        inner = getattr(current, "original_exception", None)
-        current = inner if isinstance(inner, BaseException) else (current.__cause__ or current.__context__)
-    return found
-
-
-def _is_timeout(exc: BaseException, litellm: Any) -> bool:
-    """Whether an error is a timeout, however litellm wrapped it (a read timeout mid-stream
-    arrives as MidStreamFallbackError around APIConnectionError around httpx.ReadTimeout)."""
-    for error in _chain(exc):
-        if isinstance(error, TimeoutError | litellm.Timeout):
-            return True
-        # httpx.ReadTimeout, openai.APITimeoutError, and litellm's text for a read timeout
-        if "Timeout" in type(error).__name__ or "Timeout on reading data" in str(error):
-            return True
-    return False
+def _litellm_text(exc: BaseException) -> str:
+    return _LITELLM_PREFIX.sub("", str(exc)).strip() or type(exc).__name__
 
 
 def _is_connection_error(exc: BaseException, litellm: Any) -> bool:
@@ -211,7 +169,7 @@ def _is_connection_error(exc: BaseException, litellm: Any) -> bool:
     APIConnectionError, depending on the provider)."""
     if isinstance(exc, litellm.APIConnectionError):
         return True
-    for error in _chain(exc):
+    for error in error_chain(exc):
         if type(error).__name__ in ("ConnectError", "APIConnectionError", "ConnectionRefusedError"):
             return True
         if "Connection error." in str(error):
@@ -219,30 +177,21 @@ def _is_connection_error(exc: BaseException, litellm: Any) -> bool:
     return False
 
 
-def _classify(exc: BaseException, request: ChatRequest, provider: str, key: str | None) -> _Failure:
-    """Turn a litellm/httpx exception into our error; 429, 5xx, timeouts and connection errors
-    are worth another attempt."""
+def _classify(exc: BaseException, request: ChatRequest, provider: str, key: str | None) -> Failure:
+    """Turn a litellm exception into our error; 429, 5xx (unless the body says the request is
+    invalid), timeouts and connection errors are worth another attempt."""
     litellm = import_litellm()
     label = provider or "the provider"
-    if _is_timeout(exc, litellm):
-        timeout = LLMTimeout(f"{request.model} did not answer within {request.timeout_s:g} s (timeout_s)")
-        return _Failure(timeout, retryable=True)
+    if is_timeout(exc, litellm.Timeout):
+        return timeout_failure(request)
     status = getattr(exc, "status_code", None)
-    message = _short(_scrub(str(exc), key))
     if _is_connection_error(exc, litellm):
-        error = ProviderError(
-            f"could not connect to {label} for {request.model}: {message}", provider=provider
-        )
-        return _Failure(error, retryable=True)
-    error = ProviderError(
-        f"{label} answered HTTP {status} for {request.model}: {message}"
-        if status
-        else f"{label} failed for {request.model}: {message}",
-        status_code=status,
-        provider=provider,
-    )
-    retryable = status is not None and (status in (408, 429) or status >= 500)
-    return _Failure(error, retryable, _retry_after(exc) if retryable else None)
+        url = request.api_base or _PROVIDER_URLS.get(provider)
+        if url is None:
+            return connection_failure(f"the {label} API", "", exc, provider)
+        return connection_failure(url, label, exc, provider)
+    message = shorten(scrub(_litellm_text(exc), key))
+    return status_failure(request, provider, label, status if isinstance(status, int) else None, message, exc)
 
 
 def backoff_delay(attempt: int, retry_after: float | None = None) -> float:
@@ -262,7 +211,9 @@ def default_total_timeout(request: ChatRequest) -> float:
     return attempts * request.timeout_s * 3 + request.retries * BACKOFF_MAX_S
 
 
-def _call_kwargs(request: ChatRequest, messages: list[dict[str, Any]], key: str | None) -> dict[str, Any]:
+def _call_kwargs(
+    request: ChatRequest, messages: list[dict[str, Any]], key: str | None, json_object: bool = False
+) -> dict[str, Any]:
     kwargs: dict[str, Any] = {
         "model": request.model,
         "messages": messages,
@@ -284,7 +235,7 @@ def _call_kwargs(request: ChatRequest, messages: list[dict[str, Any]], key: str 
         kwargs["seed"] = request.seed
     if request.stop:
         kwargs["stop"] = list(request.stop)
-    if request.response_format == "json":
+    if request.response_format == "json" or (request.response_format == "json_schema" and json_object):
         kwargs["response_format"] = {"type": "json_object"}
     elif request.response_format == "json_schema" and request.json_schema:
         kwargs["response_format"] = {
@@ -304,9 +255,9 @@ async def _attempt(
     request: ChatRequest,
     kwargs: dict[str, Any],
     on_token: Callable[[str], None] | None,
-    state: dict[str, Any],
-) -> tuple[str, str | None, Any]:
-    """One call: (text, finish_reason, usage or None). Raises the litellm error.
+    progress: Progress,
+) -> None:
+    """One call through litellm; fills `progress`. Raises the litellm error.
 
     Streams when someone shows the tokens; otherwise asks for the whole reply at once, which
     costs litellm about half the CPU per call (it matters with many calls in parallel).
@@ -320,45 +271,76 @@ async def _attempt(
             litellm.acompletion(**whole, stream=False), timeout=request.timeout_s * 3
         )
         choice = reply.choices[0]
-        return choice.message.content or "", choice.finish_reason, getattr(reply, "usage", None)
+        progress.pieces.append(choice.message.content or "")
+        progress.finish_reason = choice.finish_reason
+        progress.usage = _usage_pair(getattr(reply, "usage", None))
+        return
     response = await asyncio.wait_for(litellm.acompletion(**kwargs), timeout=request.timeout_s)
-    pieces: list[str] = []
-    finish_reason: str | None = None
-    usage: Any = None
+    progress.opened = True
     iterator = response.__aiter__()
     while True:
         try:
             chunk = await asyncio.wait_for(iterator.__anext__(), timeout=request.timeout_s)
         except StopAsyncIteration:
             break
-        chunk_usage = getattr(chunk, "usage", None)
-        if chunk_usage is not None and getattr(chunk_usage, "prompt_tokens", None):
-            usage = chunk_usage
+        usage = _usage_pair(getattr(chunk, "usage", None))
+        if usage is not None:
+            progress.usage = usage
         for choice in getattr(chunk, "choices", None) or []:
             delta = getattr(choice, "delta", None)
             piece = getattr(delta, "content", None) if delta is not None else None
             if piece:
-                pieces.append(piece)
-                state["streamed"] = True
-                if on_token is not None:
-                    try:
-                        on_token(piece)
-                    except Exception as exc:  # the caller's own error (e.g. Cancelled): not ours
-                        raise _CallbackError(exc) from exc
+                progress.pieces.append(piece)
+                progress.streamed = True
+                try:
+                    on_token(piece)
+                except Exception as exc:  # the caller's own error (e.g. Cancelled): not ours
+                    raise CallbackError(exc) from exc
             if getattr(choice, "finish_reason", None):
-                finish_reason = choice.finish_reason
-    return "".join(pieces), finish_reason, usage
+                progress.finish_reason = choice.finish_reason
+
+
+def _usage_pair(usage: Any) -> tuple[int, int] | None:
+    if usage is None or not getattr(usage, "prompt_tokens", None):
+        return None
+    return int(usage.prompt_tokens or 0), int(getattr(usage, "completion_tokens", 0) or 0)
 
 
 def _cost(litellm: Any, model: str, prompt_tokens: int, completion_tokens: int) -> float:
-    """Dollars for the tokens, from litellm's price list; 0.0 when the model is not priced."""
-    try:
-        prompt_cost, completion_cost = litellm.cost_per_token(
-            model=model, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens
-        )
-        return float(prompt_cost) + float(completion_cost)
-    except Exception:
-        return 0.0
+    """Dollars for the tokens (kept for callers that pass litellm; see usage.cost_usd)."""
+    return cost_usd(model, prompt_tokens, completion_tokens)
+
+
+def _result(
+    request: ChatRequest, messages: list[dict[str, Any]], progress: Progress, notes: list[str]
+) -> ChatResult:
+    """The reply so far with its usage: the server's figures, else counted here (and marked)."""
+    text = progress.text
+    if progress.usage is not None:
+        (prompt_tokens, completion_tokens), estimated = progress.usage, False
+    else:
+        (prompt_tokens, completion_tokens), estimated = counted_usage(request.model, messages, text), True
+    return ChatResult(
+        text=text,
+        model=request.model,
+        prompt_tokens=prompt_tokens,
+        completion_tokens=completion_tokens,
+        cost_usd=cost_usd(request.model, prompt_tokens, completion_tokens),
+        finish_reason=progress.finish_reason,
+        usage_estimated=estimated,
+        notes=list(notes),
+    )
+
+
+# (server or provider, model) pairs that refused json_schema: later calls ask for json_object.
+_NO_JSON_SCHEMA: set[tuple[str, str]] = set()
+
+
+def _fallback_note(where: str, reason: str) -> str:
+    return (
+        f"{where} does not take response_format json_schema ({reason}); asked for json_object "
+        f"instead and checked the reply against the schema here"
+    )
 
 
 async def _with_retries(
@@ -369,26 +351,50 @@ async def _with_retries(
     key: str | None,
     on_retry: Callable[[dict[str, Any]], None] | None = None,
 ) -> ChatResult:
-    litellm = import_litellm()
-    kwargs = _call_kwargs(request, messages, key)
+    target = sdk_target(request, provider)
+    where = target.base_url if target is not None else (request.api_base or provider)
+    remembered = (where, request.model)
+    json_object = request.response_format == "json_schema" and remembered in _NO_JSON_SCHEMA
+    notes = [_fallback_note(where, "it refused it earlier")] if json_object else []
     attempts = max(0, request.retries) + 1
-    state: dict[str, Any] = {"streamed": False}
-    for attempt in range(attempts):
+    progress = Progress()
+    attempt = 0
+    while True:
         try:
-            text, finish_reason, usage = await _attempt(request, kwargs, on_token, state)
+            if target is not None:
+                await openai_client.attempt(target, request, messages, key, on_token, progress, json_object)
+            else:
+                await _attempt(request, _call_kwargs(request, messages, key, json_object), on_token, progress)
             break
         except asyncio.CancelledError:
             raise
         except LLMError:
             raise
-        except _CallbackError as callback:
+        except CallbackError as callback:
             raise callback.error from None
         except Exception as exc:
-            failure = _classify(exc, request, provider, key)
+            failure = (
+                openai_client.classify(exc, request, target, provider, key, progress)
+                if target is not None
+                else _classify(exc, request, provider, key)
+            )
+            if failure.rejects_format and not json_object and not progress.streamed:
+                # Sending json_schema again gets the same refusal; json_object plus our own
+                # schema check gives the user what they asked for.
+                json_object = True
+                _NO_JSON_SCHEMA.add(remembered)
+                notes.append(_fallback_note(where, str(failure.error)))
+                log.info("%s", notes[-1])
+                if on_retry is not None:
+                    on_retry({"attempt": attempt + 1, "of": attempts, "error": notes[-1], "retry_in_s": 0})
+                progress.reset()
+                continue
             # Tokens already shown cannot be taken back: never retry after streaming began.
-            if not failure.retryable or state["streamed"] or attempt + 1 >= attempts:
-                if failure.retryable and attempt > 0 and not state["streamed"]:
+            if not failure.retryable or progress.streamed or attempt + 1 >= attempts:
+                if failure.retryable and attempt > 0 and not progress.streamed:
                     failure.error.args = (f"{failure.error} (after {attempt + 1} attempts)",)
+                if progress.pieces and progress.text:
+                    failure.error.partial = _result(request, messages, progress, notes)
                 raise failure.error from None
             delay = backoff_delay(attempt, failure.retry_after)
             log.info(
@@ -408,22 +414,9 @@ async def _with_retries(
                     }
                 )
             await asyncio.sleep(delay)
-    if usage is not None:
-        prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
-        completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
-    else:
-        from studio.runtime.llm.tokenizer import count_message_tokens, count_tokens
-
-        prompt_tokens = count_message_tokens(request.model, messages)
-        completion_tokens = count_tokens(request.model, text) if text else 0
-    return ChatResult(
-        text=text,
-        model=request.model,
-        prompt_tokens=prompt_tokens,
-        completion_tokens=completion_tokens,
-        cost_usd=_cost(litellm, request.model, prompt_tokens, completion_tokens),
-        finish_reason=finish_reason,
-    )
+            progress.reset()
+            attempt += 1
+    return _result(request, messages, progress, notes)
 
 
 def _ask_litellm_for_provider(request: ChatRequest) -> str:
@@ -444,7 +437,10 @@ async def chat_remote(
     on_token: Callable[[str], None] | None = None,
     on_retry: Callable[[dict[str, Any]], None] | None = None,
 ) -> ChatResult:
-    """Call an API model through litellm, streaming tokens to `on_token` on the event loop."""
+    """Call an API model, streaming tokens to `on_token` on the event loop.
+
+    A failure after some of the reply arrived carries it in `error.partial` (text and usage).
+    """
     from studio.runtime.llm.json_output import with_json_instruction
 
     provider = provider_of(request.model)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 ResponseFormat = Literal["text", "json", "json_schema"]
@@ -53,6 +53,12 @@ class ChatResult:
     cost_usd: float
     finish_reason: str | None
     parsed: Any = None  # the parsed JSON value when response_format != "text"
+    # True when the server reported no usage and the tokens were counted here (with the model's
+    # tokenizer where known, else an estimate): the figures may differ from the provider's bill.
+    usage_estimated: bool = False
+    # What the call did differently from what was asked, for the node's trace (e.g. "the server
+    # rejected json_schema; asked for json_object and checked the schema here").
+    notes: list[str] = field(default_factory=list)
 
     @property
     def total_tokens(self) -> int:
@@ -67,11 +73,18 @@ class ChatResult:
             "total_tokens": self.total_tokens,
             "cost_usd": self.cost_usd,
             "finish_reason": self.finish_reason,
+            "usage_estimated": self.usage_estimated,
         }
 
 
 class LLMError(Exception):
-    """An LLM call failed; the message says why and what to do."""
+    """An LLM call failed; the message says why and what to do.
+
+    `partial` holds what a reply streamed before it failed (its text, with the tokens it cost),
+    so the failure's record keeps them; None when nothing arrived.
+    """
+
+    partial: ChatResult | None = None
 
 
 class MissingApiKey(LLMError):

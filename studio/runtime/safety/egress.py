@@ -8,7 +8,12 @@ Why this shape:
 - Legacy IPv4 spellings (2130706433, 0x7f000001, 0177.0.0.1, 127.1) are normalised before the check,
   and IPv6 forms that embed an IPv4 address (::ffff:127.0.0.1, 64:ff9b::/96, 2002::/16) are checked
   as the embedded IPv4 address.
-- Redirects are followed here, by hand, and each hop goes through the same check.
+- Redirects are followed here, by hand, and each hop goes through the same check. A hop to another
+  origin drops every header that may carry a credential: the standard ones, any header named like
+  one (X-Api-Key, X-Auth-Token, ...), the ones the caller says hold secrets, and any whose value
+  is a secret this process resolved.
+- Cloud metadata addresses are refused before the allow list is consulted: an allow-list entry
+  comes from a shared flow file, and a wildcard host can resolve to anything.
 - HTTPS verifies the certificate against the host name from the URL (SNI too) while connecting to
   the resolved address.
 """
@@ -18,6 +23,7 @@ from __future__ import annotations
 import http.client
 import ipaddress
 import json
+import re
 import socket
 import ssl
 import time
@@ -27,6 +33,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from studio.runtime.http_client import connection_error_message
+from studio.runtime.safety.secrets import process_scrubber
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -48,6 +55,11 @@ MAX_REDIRECTS = 5
 _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 # Headers that carry credentials: dropped when a redirect leaves the original origin.
 _CREDENTIAL_HEADERS = {"authorization", "cookie", "proxy-authorization"}
+# Non-standard credential headers are recognised by name: X-Api-Key, Api-Key, X-Auth-Token,
+# Private-Token, X-Goog-Api-Key, Ocp-Apim-Subscription-Key, X-Amz-Security-Token, X-CSRF-Token...
+_CREDENTIAL_NAME = re.compile(
+    r"auth|token|key|secret|passw|session|cookie|credential|signature|csrf|xsrf|jwt|bearer", re.IGNORECASE
+)
 
 _V4_RULES: list[tuple[ipaddress.IPv4Network, str]] = [
     (ipaddress.IPv4Network("0.0.0.0/8"), "unspecified"),
@@ -68,11 +80,20 @@ _V6_RULES: list[tuple[ipaddress.IPv6Network, str]] = [
     (ipaddress.IPv6Network("fec0::/10"), "site-local"),
     (ipaddress.IPv6Network("ff00::/8"), "multicast"),
 ]
-# Cloud metadata services: refused even with allow_private (only an explicit allow_hosts entry).
+# Cloud metadata and host-agent services: refused always, whatever allow_private or allow_hosts say.
 _METADATA = {
-    ipaddress.ip_address("169.254.169.254"),
-    ipaddress.ip_address("169.254.170.2"),
-    ipaddress.ip_address("fd00:ec2::254"),
+    ipaddress.ip_address(address)
+    for address in (
+        "169.254.169.254",  # AWS, GCP, Azure, Oracle, DigitalOcean, OpenStack, ...
+        "169.254.170.2",  # AWS ECS task credentials
+        "169.254.170.23",  # AWS EKS pod identity
+        "169.254.0.23",  # Tencent Cloud
+        "100.100.100.200",  # Alibaba Cloud
+        "168.63.129.16",  # Azure host agent (WireServer), a public-looking address
+        "fd00:ec2::254",  # AWS over IPv6
+        "fd00:ec2::23",  # AWS EKS pod identity over IPv6
+        "fd20:ce::254",  # GCP over IPv6
+    )
 }
 _NEVER = {"unspecified", "multicast", "broadcast"}  # no allow switch makes these sensible targets
 
@@ -327,23 +348,40 @@ def _checked_addresses(
     addresses = _resolve(target.host, target.port, timeout_s)
     for _family, sockaddr in addresses:
         address = ipaddress.ip_address(sockaddr[0])
+        shown = target.host if target.host == str(address) else f"{target.host} ({address})"
+        if _is_metadata(address):  # before the allow list: no entry may open it
+            raise EgressDenied(shown, "cloud metadata address; never allowed, not even by the allow list")
         reason = classify_address(address)
         if reason is None:
             continue
-        shown = target.host if target.host == str(address) else f"{target.host} ({address})"
         if allow.allows(target.host, target.port, address):
             continue
         if reason.split(" ")[0] in _NEVER:
             raise EgressDenied(shown, f"{reason} addresses are never allowed")
-        if address in _METADATA or (
-            isinstance(address, ipaddress.IPv6Address) and _embedded_ipv4(address) in _METADATA
-        ):
-            raise EgressDenied(shown, "cloud metadata address; only an explicit allow-list entry permits it")
         if not allow_private:
             raise EgressDenied(
                 shown, f"{reason} address; allow private addresses or add the host to the allow list"
             )
     return addresses
+
+
+def _is_metadata(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if address in _METADATA:
+        return True
+    return isinstance(address, ipaddress.IPv6Address) and _embedded_ipv4(address) in _METADATA
+
+
+def _credential_free(headers: dict[str, str], secret_names: set[str]) -> dict[str, str]:
+    """The headers that may follow a redirect to another origin (see the module docstring)."""
+    scrubber = process_scrubber()
+    return {
+        name: value
+        for name, value in headers.items()
+        if name.lower() not in _CREDENTIAL_HEADERS
+        and name.lower() not in secret_names
+        and not _CREDENTIAL_NAME.search(name)
+        and not scrubber.contains(value)
+    }
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
@@ -411,12 +449,15 @@ def fetch(
     follow_redirects: bool = True,
     max_redirects: int = MAX_REDIRECTS,
     ssl_context: ssl.SSLContext | None = None,
+    secret_headers: Iterable[str] = (),
 ) -> Response:
     """Make one HTTP(S) request under the egress rules; redirects re-checked hop by hop.
 
     `allow_hosts` entries are host names ("api.local", "*.corp.example"), "host:port", IP
-    addresses or CIDR networks that may be reached even though they are private. `timeout_s`
-    bounds the whole request including redirects; `max_bytes` bounds the body.
+    addresses or CIDR networks that may be reached even though they are private (never a cloud
+    metadata address). `timeout_s` bounds the whole request including redirects; `max_bytes`
+    bounds the body. `secret_headers` names headers whose values are secrets: like every
+    credential header, they are not sent on after a redirect to another origin.
     """
     method = method.upper().strip()
     if not method.isalpha():
@@ -424,6 +465,7 @@ def fetch(
     allow = _Allow.parse(allow_hosts)
     payload = body.encode("utf-8") if isinstance(body, str) else body
     send_headers = {str(k): str(v) for k, v in (headers or {}).items()}
+    secret_names = {name.lower() for name in secret_headers}
     deadline = time.monotonic() + timeout_s
     context = ssl_context or ssl.create_default_context()
     visited: list[str] = []
@@ -436,7 +478,8 @@ def fetch(
             raise EgressTimeout(f"request to {target.host!r} timed out after {timeout_s:g} s")
         addresses = _checked_addresses(target, allow_private, allow, remaining)
         if (target.scheme, target.host, target.port) != (origin.scheme, origin.host, origin.port):
-            send_headers = {k: v for k, v in send_headers.items() if k.lower() not in _CREDENTIAL_HEADERS}
+            # Once dropped, never sent again, even if a later hop returns to the first origin.
+            send_headers = _credential_free(send_headers, secret_names)
         status, response_headers, data = _one_request(
             target, addresses, method, send_headers, payload, deadline, timeout_s, max_bytes, context
         )

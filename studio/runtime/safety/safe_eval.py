@@ -4,8 +4,14 @@ Never `eval`: the text is parsed with `ast.parse(mode="eval")` and walked node b
 numbers, strings, True/False/None, list/tuple/dict literals, arithmetic (+ - * / // % **),
 comparisons (incl. `in`, `is`), and/or/not, `a if c else b`, indexing and slicing, names taken from
 the given mapping, and a short list of functions. The only attribute access is a call of one of the
-string methods lower/upper/strip/startswith/endswith/contains on a string. Caps on exponents,
-integer size, string and list length keep `9**9**9` or `"x" * 10**10` from eating the machine.
+string methods lower/upper/strip/startswith/endswith/contains on a string.
+
+Work is bounded before it is done: exponents and integer size, string and list length, and what
+comparing, hashing, summing or printing a value would touch (`logical_size`: shared parts counted
+each time they are reached, so `max([[0] * 100000] * 100000)` is refused, not run). Nesting is
+limited so that the evaluator never recurses far, and a `Budget` (time limit, Stop) is checked at
+every step, so `9**9**9**9`, `sum([[0]*100000]*100000, [])` or `round(1, -10**9)` end at once
+with a readable error.
 """
 
 from __future__ import annotations
@@ -17,9 +23,12 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from studio.runtime.safety.budget import Budget, Stopped, TimeLimitExceeded, logical_size
+
 __all__ = [
     "FUNCTIONS",
     "ExpressionError",
+    "Stopped",
     "compile_expression",
     "evaluate",
     "expression_names",
@@ -32,6 +41,9 @@ MAX_NODES = 2_000  # AST nodes
 MAX_INT_BITS = 16_384  # about 4,900 decimal digits
 MAX_EXPONENT = 100_000
 MAX_LENGTH = 100_000  # characters of a string, items of a list
+MAX_WORK = 1_000_000  # characters/items one comparison, hash, sum or str() may touch
+MAX_DEPTH = 64  # levels of nesting (brackets, calls, operators)
+MAX_ROUND_DIGITS = 400
 
 
 class ExpressionError(ValueError):
@@ -52,8 +64,38 @@ def _log(value: float, base: float | None = None) -> float:
 
 
 def _round(value: float, digits: int = 0) -> float:
+    if isinstance(digits, int) and abs(digits) > MAX_ROUND_DIGITS:
+        # round(1, -10**9) would compute 10**(10**9) first.
+        raise ExpressionError(f"round() digits must be between -{MAX_ROUND_DIGITS} and {MAX_ROUND_DIGITS}")
     result = round(value, digits)
     return int(result) if digits == 0 and isinstance(result, float) and result.is_integer() else result
+
+
+def _bounded(what: str, *values: Any) -> None:
+    """Refuse work on values that would touch more than MAX_WORK characters or items."""
+    for value in values:
+        if isinstance(value, list | tuple | dict) and logical_size(value, MAX_WORK) > MAX_WORK:
+            raise ExpressionError(f"{what} would touch more than {MAX_WORK:,} items or characters")
+
+
+def _sum(values: Any, start: Any = 0) -> Any:
+    if not isinstance(start, int | float) or any(isinstance(v, str | list | tuple) for v in values):
+        _bounded("sum()", list(values), [start])
+    return sum(values, start)
+
+
+def _min_max(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(*args: Any) -> Any:
+        _bounded(f"{name}()", list(args))
+        return func(*args)
+
+    return wrapper
+
+
+def _str(value: Any = "") -> str:
+    if isinstance(value, list | tuple | dict) and logical_size(value, MAX_LENGTH) > MAX_LENGTH:
+        raise ExpressionError(f"str() of this would be longer than {MAX_LENGTH:,} characters")
+    return str(value)
 
 
 def _str_only(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
@@ -68,13 +110,13 @@ def _str_only(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "abs": abs,
     "round": _round,
-    "min": min,
-    "max": max,
-    "sum": sum,
+    "min": _min_max("min", min),
+    "max": _min_max("max", max),
+    "sum": _sum,
     "len": len,
     "int": int,
     "float": float,
-    "str": str,
+    "str": _str,
     "bool": bool,
     "sqrt": math.sqrt,
     "log": _log,
@@ -177,9 +219,17 @@ class Expression:
             {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - set(FUNCTIONS) - set(CONSTANTS)
         )
 
-    def evaluate(self, names: Mapping[str, Any] | None = None) -> Any:
-        """The value of the expression with `names` bound."""
-        return _Evaluator(self.text, names or {}).visit(self.tree.body)
+    def evaluate(self, names: Mapping[str, Any] | None = None, budget: Budget | None = None) -> Any:
+        """The value of the expression with `names` bound, within `budget` (default: 10 s).
+
+        Raises ExpressionError (the time limit included) or Stopped when the budget's Stop
+        signal is set.
+        """
+        evaluator = _Evaluator(self.text, names or {}, budget or Budget())
+        try:
+            return evaluator.visit(self.tree.body)
+        except TimeLimitExceeded as exc:
+            raise ExpressionError(str(exc)) from None
 
 
 def _where(node: ast.AST) -> str:
@@ -227,7 +277,20 @@ def _check(text: str, tree: ast.Expression) -> list[str]:
             problems.append(f"name {node.id!r} is not allowed{_where(node)}")
     if count > MAX_NODES:
         problems.append(f"the expression is too long ({count} parts, at most {MAX_NODES})")
+    elif _depth(tree) > MAX_DEPTH:
+        problems.append(f"the expression is nested too deeply (more than {MAX_DEPTH} levels)")
     return list(dict.fromkeys(problems))[:8]
+
+
+def _depth(tree: ast.AST) -> int:
+    """How deeply the tree nests, without recursing (the evaluator recurses once per level)."""
+    deepest = 0
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 def _parse(text: str) -> ast.Expression:
@@ -240,10 +303,14 @@ def _parse(text: str) -> ast.Expression:
     try:
         return ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
+        if "too many nested" in exc.msg or "too complex" in exc.msg:
+            raise ExpressionError(
+                f"the expression is nested too deeply (more than {MAX_DEPTH} levels)"
+            ) from None
         column = f" at column {exc.offset}" if exc.offset else ""
         raise ExpressionError(f"the expression does not parse{column}: {exc.msg}") from None
     except (RecursionError, MemoryError, ValueError):
-        raise ExpressionError("the expression is too deeply nested") from None
+        raise ExpressionError(f"the expression is nested too deeply (more than {MAX_DEPTH} levels)") from None
 
 
 def parse_expression(text: str) -> list[str]:
@@ -269,10 +336,15 @@ def expression_names(text: str) -> list[str]:
     return compile_expression(text).names
 
 
-def evaluate(expression: str | Expression, names: Mapping[str, Any] | None = None) -> Any:
-    """Evaluate an expression safely; every failure is an ExpressionError with a readable reason."""
+def evaluate(
+    expression: str | Expression, names: Mapping[str, Any] | None = None, budget: Budget | None = None
+) -> Any:
+    """Evaluate an expression safely; every failure is an ExpressionError with a readable reason.
+
+    `budget` bounds the time (default: 10 s) and carries the run's Stop signal (raises Stopped).
+    """
     compiled = expression if isinstance(expression, Expression) else compile_expression(expression)
-    return compiled.evaluate(names)
+    return compiled.evaluate(names, budget)
 
 
 def _check_size(value: Any) -> Any:
@@ -308,9 +380,18 @@ def _safe_mul(left: Any, right: Any) -> Any:
             isinstance(seq, str | list | tuple)
             and isinstance(count, int)
             and not isinstance(count, bool)
-            and len(seq) * max(count, 0) > MAX_LENGTH
+            and count > 0
         ):
-            raise ExpressionError(f"repeating that would make more than {MAX_LENGTH} items or characters")
+            if len(seq) * count > MAX_LENGTH:
+                raise ExpressionError(f"repeating that would make more than {MAX_LENGTH} items or characters")
+            if isinstance(seq, list | tuple) and logical_size(seq, MAX_WORK) * count > MAX_WORK:
+                raise ExpressionError(f"repeating that would make more than {MAX_WORK:,} nested items")
+    if (
+        isinstance(left, int)
+        and isinstance(right, int)
+        and left.bit_length() + right.bit_length() > MAX_INT_BITS
+    ):
+        raise ExpressionError(f"the result is too large (more than {MAX_INT_BITS} bits)")
     return operator.mul(left, right)
 
 
@@ -320,12 +401,27 @@ def _safe_mod(left: Any, right: Any) -> Any:
     return operator.mod(left, right)
 
 
+def _check_compare(op: ast.cmpop, left: Any, right: Any) -> None:
+    """Comparing or searching nested values costs their logical size: bound it first."""
+    if isinstance(op, ast.In | ast.NotIn):
+        if isinstance(right, list | tuple):
+            _bounded("this `in`", right)
+        elif isinstance(right, dict):
+            _bounded("this `in`", left)
+    elif not isinstance(op, ast.Is | ast.IsNot):
+        both = isinstance(left, list | tuple | dict) and isinstance(right, list | tuple | dict)
+        if both and min(logical_size(left, MAX_WORK), logical_size(right, MAX_WORK)) > MAX_WORK:
+            raise ExpressionError(f"this comparison would touch more than {MAX_WORK:,} items")
+
+
 class _Evaluator:
-    def __init__(self, text: str, names: Mapping[str, Any]):
+    def __init__(self, text: str, names: Mapping[str, Any], budget: Budget):
         self.text = text
         self.names = names
+        self.budget = budget
 
     def visit(self, node: ast.AST) -> Any:
+        self.budget.check()
         try:
             method = getattr(self, f"_{type(node).__name__}")
             return _check_size(method(node))
@@ -360,8 +456,11 @@ class _Evaluator:
         if isinstance(node.op, ast.Mod):
             return _safe_mod(left, right)
         sequences = isinstance(left, str | list | tuple) and isinstance(right, type(left))
-        if isinstance(node.op, ast.Add) and sequences and len(left) + len(right) > MAX_LENGTH:
-            raise ExpressionError(f"the result is too long (more than {MAX_LENGTH} items or characters)")
+        if isinstance(node.op, ast.Add) and sequences:
+            if len(left) + len(right) > MAX_LENGTH:
+                raise ExpressionError(f"the result is too long (more than {MAX_LENGTH} items or characters)")
+            if isinstance(left, list | tuple):
+                _bounded("joining these lists", [left, right])
         return _BINARY[type(node.op)](left, right)
 
     def _UnaryOp(self, node: ast.UnaryOp) -> Any:
@@ -381,6 +480,7 @@ class _Evaluator:
         left = self.visit(node.left)
         for op, comparator in zip(node.ops, node.comparators, strict=True):
             right = self.visit(comparator)
+            _check_compare(op, left, right)
             if not _COMPARE[type(op)](left, right):
                 return False
             left = right
@@ -398,8 +498,10 @@ class _Evaluator:
                 self.visit(p) if p is not None else None
                 for p in (node.slice.lower, node.slice.upper, node.slice.step)
             ]
-            return container[slice(*parts)]  # type: ignore[index]
+            return container[slice(*parts)]
         key = self.visit(node.slice)
+        if isinstance(container, dict):
+            _bounded("looking up this key", key)
         if isinstance(container, dict) and key not in container:
             keys = ", ".join(repr(k) for k in list(container)[:20])
             raise ExpressionError(f"no key {key!r}{_where(node)} (keys: {keys})")
@@ -412,9 +514,14 @@ class _Evaluator:
         return tuple(self.visit(item) for item in node.elts)
 
     def _Dict(self, node: ast.Dict) -> Any:
-        return {
-            self.visit(k): self.visit(v) for k, v in zip(node.keys, node.values, strict=True) if k is not None
-        }
+        result = {}
+        for key_node, value_node in zip(node.keys, node.values, strict=True):
+            if key_node is None:
+                continue
+            key = self.visit(key_node)
+            _bounded("hashing this key", key)  # a nested tuple hashes all of its parts
+            result[key] = self.visit(value_node)
+        return result
 
     def _Call(self, node: ast.Call) -> Any:
         args = [self.visit(arg) for arg in node.args]
@@ -424,11 +531,15 @@ class _Evaluator:
                 raise ExpressionError(
                     f".{node.func.attr}() works on text, not {type(target).__name__}{_where(node)}"
                 )
+            if node.func.attr == "contains":
+                _check_compare(ast.In(), args[0] if args else None, target)
             return FUNCTIONS[node.func.attr](target, *args)
         assert isinstance(node.func, ast.Name)
         name = node.func.id
         if name in ("int", "str") and args and isinstance(args[0], str) and len(args[0]) > 4000:
             raise ExpressionError(f"{name}() of text longer than 4000 characters{_where(node)}")
+        if name == "contains" and len(args) == 2:
+            _check_compare(ast.In(), args[1], args[0])
         try:
             return FUNCTIONS[name](*args)
         except TypeError as exc:

@@ -1,27 +1,25 @@
-"""Run user Python code (the code tool) in a locked-down subprocess and get its `result` back.
+"""Run user Python code (the code tool) isolated by the kernel, and get its `result` back.
 
-Layers, outermost first:
-- A fresh interpreter in isolated mode (`python -I -S -B`: no site-packages, no PYTHON* variables,
-  no user site, no bytecode writes), a new session (so the whole process group can be killed), a
-  fresh empty temp dir as cwd, HOME and TMPDIR, and an environment of PATH and LANG only: no
-  secrets, no keyring, and `~/.ssh` points into the empty temp dir.
-- Wall-clock timeout enforced by the parent (the process group is SIGKILLed), plus rlimits set in
-  the child before user code runs: RLIMIT_AS (memory), RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_NOFILE,
-  RLIMIT_CORE=0 and RLIMIT_NPROC=0 (no new processes or threads; the kernel ignores NPROC for root,
-  see below). Limits are set by a small bootstrap at the top of the child, not in `preexec_fn`,
-  because `preexec_fn` is unsafe in a process with threads (the engine runs nodes in threads).
-- Network: by default the child moves itself into a new, empty network namespace
-  (`unshare(CLONE_NEWNET)`, or `CLONE_NEWUSER|CLONE_NEWNET` when not root) before user code runs,
-  so there is no interface to reach anything. Where namespaces are unavailable the audit hook
-  below still refuses every `socket.*` event. `CodeResult.network_isolation` says which applied.
-- When the parent runs as root and the interpreter is readable by others, the child drops to
-  `nobody` (uid/gid 65534), so the kernel refuses root's files and RLIMIT_NPROC applies.
-- Last, an audit hook (sys.addaudithook) refuses process creation (fork, exec, spawn,
-  subprocess), signals to other processes, ctypes, rlimit changes, gc introspection, file writes
-  outside the temp dir and file reads outside the temp dir and the standard library. Audit hooks
-  are not a security boundary on their own (CPython says so); they are the innermost layer and the
-  one that still holds when the process cannot drop privileges (root with an interpreter under
-  /root, as on our CI machine).
+Isolation is in place before the interpreter that runs user code starts, set up by a small
+launcher (`launcher.py`) in the child process, and nothing inside can undo it:
+
+- "bubblewrap" when `bwrap` is on PATH and works, else "namespaces" (the same kernel features
+  called directly): own user, PID, mount, network, IPC, UTS and cgroup namespaces; a filesystem
+  of only the interpreter, its standard library and shared libraries (read-only, see `fsview`)
+  plus a size-limited tmpfs work folder; a fresh /proc showing only the sandbox's processes; a
+  mapped non-root uid (as root the launcher first drops to a fresh uid, so RLIMIT_NPROC counts);
+  every capability dropped, no_new_privs, the seccomp denylist of `seccomp`; rlimits (address
+  space, CPU, file size, open files, processes); an empty environment.
+- Where neither works (not Linux, or the kernel refuses namespaces) the code refuses to run,
+  unless the caller passes `allow_unsandboxed=True` (the code tool's "Run code without a sandbox"
+  setting); it then runs with rlimits, no_new_privs and seccomp only: "none (allowed by the flow)".
+- Inside, an audit hook (`runner.py`) refuses process creation, ctypes, signals and file access
+  outside the work folder. It is only the innermost layer: code in the same interpreter can
+  defeat it, and nothing above depends on it.
+
+The parent enforces the wall-clock limit and output caps; at the limit it SIGKILLs the launcher's
+process group, and the PID namespace's init dies with it, which kills every process inside.
+`CodeResult.isolation` says which isolation was used.
 """
 
 from __future__ import annotations
@@ -30,27 +28,47 @@ import contextlib
 import functools
 import json
 import os
+import random
 import selectors
 import shutil
 import signal
-import stat
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-__all__ = ["CodeResult", "SandboxError", "run_code"]
+from studio.runtime.safety import fsview, seccomp
+from studio.runtime.safety.launcher import MARK, SETUP_FAILED
 
-NOBODY = 65534
+__all__ = [
+    "NO_SANDBOX",
+    "CodeResult",
+    "Isolation",
+    "SandboxError",
+    "SandboxUnavailable",
+    "isolation_problem",
+    "run_code",
+]
+
 DEFAULT_MAX_OUTPUT = 64 * 1024
 DEFAULT_MAX_RESULT = 1024 * 1024
+NO_SANDBOX = "none (allowed by the flow)"
+Isolation = Literal["auto", "bubblewrap", "namespaces"]
+_WORK = "/work"
+_HERE = Path(__file__).parent
+# Fresh uids for root's sandboxes: far above login and system ranges, one per run.
+_DROP_RANGE = (1_500_000_000, 1_600_000_000)
 
 
 class SandboxError(Exception):
     """The sandbox itself could not run (bad inputs, no interpreter), not the user's code failing."""
+
+
+class SandboxUnavailable(SandboxError):
+    """No isolation works on this machine and running without one was not allowed."""
 
 
 @dataclass
@@ -64,7 +82,7 @@ class CodeResult:
     error: str | None = None
     exit_code: int | None = None
     duration_s: float = 0.0
-    network_isolation: str = ""  # "namespace", "audit-hook" or "allowed"
+    isolation: str = ""  # "bubblewrap", "namespaces" or NO_SANDBOX
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (what the code tool node returns)."""
@@ -76,149 +94,13 @@ class CodeResult:
             "error": self.error,
             "exit_code": self.exit_code,
             "duration_s": round(self.duration_s, 3),
+            "isolation": self.isolation,
         }
 
 
-# Runs first in the child, before any user code. Kept free of non-stdlib imports (-S).
-_BOOTSTRAP = r"""
-import json, os, sys
-
-def _isolate_network():
-    try:
-        import ctypes
-        libc = ctypes.CDLL(None, use_errno=True)
-        flags = 0x40000000 if os.geteuid() == 0 else 0x10000000 | 0x40000000
-        done = libc.unshare(flags) == 0
-    except Exception:
-        done = False
-    for name in [m for m in sys.modules if m == "ctypes" or m.startswith("ctypes.") or m == "_ctypes"]:
-        del sys.modules[name]
-    return "namespace" if done else "audit-hook"
-
-def _limits(cfg):
-    import resource
-    mb = 1024 * 1024
-    pairs = [
-        (resource.RLIMIT_AS, cfg["memory_mb"] * mb),
-        (resource.RLIMIT_CPU, cfg["cpu_s"]),
-        (resource.RLIMIT_FSIZE, cfg["fsize_mb"] * mb),
-        (resource.RLIMIT_NOFILE, 64),
-        (resource.RLIMIT_CORE, 0),
-        (resource.RLIMIT_NPROC, 0),
-    ]
-    for which, soft in pairs:
-        hard = soft + 1 if which == resource.RLIMIT_CPU else soft
-        try:
-            resource.setrlimit(which, (soft, hard))
-        except (ValueError, OSError):
-            resource.setrlimit(which, (soft, resource.getrlimit(which)[1]))
-
-def _install_hook(workdir, read_roots, block_network):
-    realpath, fspath = os.path.realpath, os.fsdecode
-    workdir = realpath(workdir)
-    read_roots = tuple(realpath(p) for p in read_roots) + (workdir,)
-    exact = frozenset({
-        "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty",
-        "subprocess.Popen", "os.kill", "os.killpg", "signal.pthread_kill", "os.setuid",
-        "resource.setrlimit", "resource.prlimit", "sys.addaudithook", "gc.get_objects",
-        "gc.get_referrers", "gc.get_referents", "os.symlink", "os.link", "sys._current_frames",
-    })
-    blocked_imports = frozenset({"ctypes", "_ctypes", "_posixsubprocess", "_xxsubinterpreters"})
-    writes = frozenset({"os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod", "os.chown",
-                        "os.truncate", "os.utime", "os.setxattr", "os.removexattr", "shutil.rmtree"})
-    reads = frozenset({"os.listdir", "os.scandir", "glob.glob"})
-    devices = frozenset({"/dev/null", "/dev/urandom", "/dev/random", "/etc/localtime"})
-
-    def inside(path, roots):
-        return any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots)
-
-    def resolve(arg):
-        if arg is None or isinstance(arg, int):
-            return None
-        try:
-            return realpath(fspath(arg))
-        except Exception:
-            return "\0"
-
-    def hook(event, args):
-        if event in exact:
-            raise PermissionError(f"{event} is not allowed in the code sandbox")
-        if event.startswith("ctypes."):
-            raise PermissionError("ctypes is not allowed in the code sandbox")
-        if block_network and event.startswith("socket."):
-            raise PermissionError("network access is not allowed in the code sandbox")
-        if event == "import" and args and args[0] in blocked_imports:
-            raise PermissionError(f"importing {args[0]} is not allowed in the code sandbox")
-        if event == "open":
-            path = resolve(args[0])
-            if path is None:
-                return
-            mode = args[1] if len(args) > 1 else None
-            flags = args[2] if len(args) > 2 else 0
-            writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
-                isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
-            allowed = inside(path, (workdir,)) if writing else (
-                inside(path, read_roots) or path in devices or path.startswith("/usr/share/zoneinfo/"))
-            if not allowed:
-                raise PermissionError(f"the code sandbox may not open {fspath(args[0])!r}")
-        elif event in writes or event in reads:
-            for arg in args[:2] if event == "os.rename" else args[:1]:
-                path = resolve(arg) if not (event in reads and arg is None) else workdir
-                roots = (workdir,) if event in writes else read_roots
-                if path is not None and not inside(path, roots):
-                    raise PermissionError(f"the code sandbox may not touch {fspath(arg)!r}")
-
-    sys.addaudithook(hook)
-
-def _main():
-    result_fd = int(sys.argv[1])
-    cfg = json.loads(sys.argv[2])
-    out = os.fdopen(result_fd, "w", encoding="utf-8")
-    payload = json.loads(sys.stdin.buffer.read().decode("utf-8"))
-    sys.stdin.close()
-    sys.stdin = open(os.devnull, encoding="utf-8")
-    network = "allowed" if cfg["allow_network"] else _isolate_network()
-    if cfg["drop_to"] is not None:
-        os.setgroups([])
-        os.setgid(cfg["drop_to"])
-        os.setuid(cfg["drop_to"])
-    _limits(cfg)
-    import linecache, traceback
-    source = payload["code"]
-    linecache.cache["<code>"] = (len(source), None, source.splitlines(True), "<code>")
-    namespace = {"__name__": "__main__", "__builtins__": __builtins__, "inputs": payload["inputs"]}
-    for key, value in payload["inputs"].items():
-        if key.isidentifier():
-            namespace[key] = value
-    _install_hook(os.getcwd(), cfg["read_roots"], not cfg["allow_network"])
-    envelope = {"network": network}
-    try:
-        exec(compile(source, "<code>", "exec"), namespace)
-    except SystemExit as exc:
-        if exc.code not in (None, 0):
-            envelope["error"] = f"the code called exit({exc.code!r})"
-    except MemoryError:
-        envelope["error"] = f"MemoryError: the code went over its memory limit of {cfg['memory_mb']} MB"
-    except BaseException as exc:
-        lines = traceback.format_exception(type(exc), exc, exc.__traceback__)
-        # Drop the bootstrap's own frame so the trace starts in the user's code.
-        lines = [line for line in lines if 'File "<string>"' not in line]
-        envelope["error"] = "".join(lines).strip()
-    if "error" not in envelope:
-        try:
-            envelope["result"] = json.loads(json.dumps(namespace.get("result"), ensure_ascii=False))
-        except (TypeError, ValueError) as exc:
-            envelope["error"] = f"result is not JSON-serialisable: {exc}"
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except Exception:
-            pass
-    out.write(json.dumps(envelope, ensure_ascii=False, default=str))
-    out.close()
-
-_main()
-"""
+@functools.lru_cache(maxsize=4)
+def _script(name: str) -> str:
+    return (_HERE / name).read_text(encoding="utf-8")
 
 
 def _interpreter() -> str:
@@ -226,53 +108,70 @@ def _interpreter() -> str:
     return getattr(sys, "_base_executable", None) or sys.executable
 
 
-_ROOTS_PROBE = (
-    "import json, os, sysconfig; p = sysconfig.get_paths(); "
-    "print(json.dumps(sorted({os.path.dirname(os.__file__), p['stdlib'], p['platstdlib']})))"
-)
-
-
-@functools.lru_cache(maxsize=8)
-def _stdlib_roots(interpreter: str) -> tuple[str, ...]:
-    """The standard library folders of `interpreter` (the only place its code may read besides cwd)."""
-    if os.path.realpath(interpreter) == os.path.realpath(_interpreter()):
-        import sysconfig
-
-        paths = sysconfig.get_paths()
-        return tuple(sorted({os.path.dirname(os.__file__), paths["stdlib"], paths["platstdlib"]}))
+@functools.lru_cache(maxsize=16)
+def _probe(kind: str, interpreter: str) -> str | None:
+    """Why `kind` isolation does not work here (one trial run, cached), or None when it does."""
     try:
-        probe = subprocess.run(
-            [interpreter, "-I", "-S", "-c", _ROOTS_PROBE],
-            capture_output=True,
-            timeout=30,
-            check=True,
-            env={"PATH": "/usr/bin:/bin"},
-        )
-        return tuple(json.loads(probe.stdout))
-    except (OSError, subprocess.SubprocessError, ValueError) as exc:
-        raise SandboxError(f"cannot use {interpreter!r} as the sandbox interpreter: {exc}") from None
+        outcome = _run(kind, "result = 1", {}, interpreter, _Limits(), timeout_s=30, probing=True)
+    except SandboxError as exc:
+        return str(exc)
+    if outcome.ok and outcome.result == 1:
+        return None
+    if MARK in outcome.stderr:
+        return "setup failed: " + outcome.stderr.split(MARK, 1)[1].strip().splitlines()[0]
+    return (outcome.error or outcome.stderr or "the trial run failed").strip().splitlines()[-1]
 
 
-def _others_can_use(paths: list[str]) -> bool:
-    """Whether uid `nobody` can reach and read these paths (every ancestor o+x, target o+r)."""
-    for raw in paths:
-        path = Path(os.path.realpath(raw))
-        try:
-            for parent in [*reversed(path.parents)]:
-                if not parent.stat().st_mode & stat.S_IXOTH:
-                    return False
-            if not path.stat().st_mode & stat.S_IROTH:
-                return False
-        except OSError:
-            return False
-    return True
+def isolation_problem(kind: str, python: str | None = None) -> str | None:
+    """Why isolation `kind` ("bubblewrap" or "namespaces") is unavailable, or None when it works."""
+    if not sys.platform.startswith("linux"):
+        return f"isolating code needs Linux namespaces, and this is {sys.platform}"
+    try:
+        seccomp.build_filter()
+    except seccomp.UnsupportedArchitecture as exc:
+        return str(exc)
+    if kind == "bubblewrap" and shutil.which("bwrap") is None:
+        return "bubblewrap (bwrap) is not installed"
+    return _probe(kind, python or _interpreter())
 
 
-def _decode(data: bytes, dropped: int) -> str:
-    text = data.decode("utf-8", errors="replace")
-    if dropped:
-        text += f"\n[... output truncated: {dropped} more bytes]"
-    return text
+def _choose(isolation: Isolation, interpreter: str, allow_unsandboxed: bool) -> str:
+    kinds = ["bubblewrap", "namespaces"] if isolation == "auto" else [isolation]
+    problems = []
+    for kind in kinds:
+        problem = isolation_problem(kind, interpreter)
+        if problem is None:
+            return kind
+        problems.append(f"{kind}: {problem}")
+    if allow_unsandboxed:
+        return "none"
+    raise SandboxUnavailable(
+        "the code was not run: this machine cannot isolate it ("
+        + "; ".join(problems)
+        + "); turn on 'Run code without a sandbox' for this node only if you trust the code"
+    )
+
+
+@dataclass(frozen=True)
+class _Limits:
+    memory_mb: int = 256
+    cpu_s: int = 10
+    fsize_mb: int = 16
+    nofile: int = 64
+    nproc: int = 16
+    work_mb: int = 64
+    allow_network: bool = False
+    audit_hook: bool = True
+
+    def rlimits(self) -> dict[str, int]:
+        mb = 1024 * 1024
+        return {
+            "as": self.memory_mb * mb,
+            "cpu": self.cpu_s,
+            "fsize": self.fsize_mb * mb,
+            "nofile": self.nofile,
+            "nproc": self.nproc,
+        }
 
 
 def run_code(
@@ -286,53 +185,128 @@ def run_code(
     allow_network: bool = False,
     max_result_bytes: int = DEFAULT_MAX_RESULT,
     fsize_mb: int = 16,
+    max_processes: int = 16,
+    work_mb: int = 64,
     python: str | None = None,
+    isolation: Isolation = "auto",
+    allow_unsandboxed: bool = False,
+    audit_hook: bool = True,
 ) -> CodeResult:
-    """Run `code` in a sandboxed subprocess; it reads `inputs` (also bound as names) and sets `result`.
+    """Run `code` isolated; it reads `inputs` (also bound as names) and sets `result`.
 
+    `max_processes` bounds processes plus threads; `work_mb` the work folder's size. `isolation`
+    picks the mechanism ("auto": bubblewrap, else namespaces); `allow_unsandboxed` lets the code
+    run with rlimits and seccomp only where no isolation works. `audit_hook=False` leaves out the
+    in-process layer (the tests use it to check that the kernel layers hold on their own).
     Never raises for problems in the user's code: they come back as `ok=False` with `error`.
-    Raises SandboxError when `inputs` is not JSON-serialisable or the interpreter cannot start.
+    Raises SandboxError for bad inputs or an unusable interpreter, SandboxUnavailable when the
+    code was refused because nothing can isolate it.
     """
+    inputs = dict(inputs or {})
     try:
-        payload = json.dumps({"code": code, "inputs": dict(inputs or {})}, ensure_ascii=False)
+        json.dumps(inputs, ensure_ascii=False)
     except (TypeError, ValueError) as exc:
         raise SandboxError(f"inputs are not JSON-serialisable: {exc}") from None
     interpreter = python or _interpreter()
-    read_roots = list(_stdlib_roots(interpreter))
-    drop = os.geteuid() == 0 and _others_can_use([interpreter, *read_roots])
-    workdir = tempfile.mkdtemp(prefix="studio-code-")
+    if not os.access(interpreter, os.X_OK):
+        raise SandboxError(f"cannot start the Python interpreter {interpreter!r}: not an executable file")
+    limits = _Limits(
+        memory_mb=int(memory_mb),
+        cpu_s=max(1, int(cpu_s)),
+        fsize_mb=int(fsize_mb),
+        nproc=max(1, int(max_processes)),
+        work_mb=max(1, int(work_mb)),
+        allow_network=bool(allow_network),
+        audit_hook=bool(audit_hook),
+    )
+    kind = _choose(isolation, interpreter, allow_unsandboxed)
+    return _run(kind, code, inputs, interpreter, limits, timeout_s, max_output, max_result_bytes)
+
+
+def _view(interpreter: str, limits: _Limits) -> fsview.View:
+    try:
+        view = fsview.interpreter_view(interpreter)
+    except fsview.ViewError as exc:
+        raise SandboxError(str(exc)) from None
+    return view.with_paths(fsview.NETWORK_FILES) if limits.allow_network else view
+
+
+def _runner_command(
+    interpreter: str, result_fd: int, view: fsview.View, limits: _Limits, kind: str
+) -> list[str]:
     settings = {
-        "memory_mb": int(memory_mb),
-        "cpu_s": max(1, int(cpu_s)),
-        "fsize_mb": int(fsize_mb),
-        "allow_network": bool(allow_network),
-        "drop_to": NOBODY if drop else None,
-        "read_roots": read_roots,
+        "hook": limits.audit_hook,
+        "read_roots": list(view.stdlib),
+        "allow_network": limits.allow_network,
+        "memory_mb": limits.memory_mb,
+        # Under bubblewrap the launcher cannot set RLIMIT_NPROC (see launcher.py): the runner does,
+        # before any user code, and only root could raise it again.
+        "nproc": limits.nproc if kind == "bubblewrap" else None,
     }
-    if drop:
-        os.chown(workdir, NOBODY, NOBODY)
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        "HOME": workdir,
-        "TMPDIR": workdir,
+    return [interpreter, "-I", "-S", "-B", "-c", _script("runner.py"), str(result_fd), json.dumps(settings)]
+
+
+def _bwrap_command(view: fsview.View, limits: _Limits, inner: list[str]) -> list[str]:
+    command = [shutil.which("bwrap") or "bwrap", "--unshare-all", "--unshare-user"]
+    if limits.allow_network:
+        command.append("--share-net")
+    command += ["--die-with-parent", "--new-session", "--cap-drop", "ALL", "--uid", "1000"]
+    command += ["--gid", "1000", "--hostname", "sandbox", "--clearenv"]
+    for path in view.binds:
+        command += ["--ro-bind", "{host}" + path, path]
+    for path, target in view.symlinks:
+        command += ["--symlink", target, path]
+    command += ["--dev", "/dev", "--proc", "/proc", "--perms", "0700"]
+    command += ["--size", str(limits.work_mb * 1024 * 1024), "--tmpfs", _WORK, "--chdir", _WORK]
+    command += ["--remount-ro", "/", "--seccomp", "{seccomp_fd}", "--", *inner]
+    return command
+
+
+def _run(
+    kind: str,
+    code: str,
+    inputs: dict[str, Any],
+    interpreter: str,
+    limits: _Limits,
+    timeout_s: float,
+    max_output: int = DEFAULT_MAX_OUTPUT,
+    max_result_bytes: int = DEFAULT_MAX_RESULT,
+    probing: bool = False,
+) -> CodeResult:
+    view = _view(interpreter, limits)
+    payload = json.dumps({"code": code, "inputs": inputs}, ensure_ascii=False)
+    base = tempfile.mkdtemp(prefix="studio-code-")
+    read_fd, write_fd = os.pipe()
+    inner = _runner_command(interpreter, write_fd, view, limits, kind)
+    config: dict[str, Any] = {
+        "mode": kind,
+        "parent": os.getpid(),
+        "base": base,
+        "binds": list(view.binds),
+        "symlinks": [list(pair) for pair in view.symlinks],
+        "share_net": limits.allow_network,
+        "work_bytes": limits.work_mb * 1024 * 1024,
+        "limits": limits.rlimits(),
+        "seccomp": seccomp.build_filter().hex(),
+        "pivot_root_nr": seccomp.syscall_number("pivot_root"),
+        "keep_fds": [write_fd],
+        "drop_to": random.randrange(*_DROP_RANGE) if os.geteuid() == 0 and kind != "none" else None,
+        "command": _bwrap_command(view, limits, inner) if kind == "bubblewrap" else inner,
     }
     started = time.monotonic()
-    read_fd, write_fd = os.pipe()
     try:
         with tempfile.TemporaryFile() as stdin_file:
             stdin_file.write(payload.encode("utf-8"))
             stdin_file.seek(0)
             try:
                 process = subprocess.Popen(
-                    [interpreter, "-I", "-S", "-B", "-c", _BOOTSTRAP, str(write_fd), json.dumps(settings)],
+                    [interpreter, "-I", "-S", "-B", "-c", _script("launcher.py"), json.dumps(config)],
                     stdin=stdin_file,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE,
                     pass_fds=(write_fd,),
-                    cwd=workdir,
-                    env=env,
+                    cwd=base if kind == "none" else "/",
+                    env={},
                     start_new_session=True,
                 )
             except OSError as exc:
@@ -340,9 +314,21 @@ def run_code(
                 raise SandboxError(f"cannot start the Python interpreter {interpreter!r}: {exc}") from None
             finally:
                 os.close(write_fd)
-        return _collect(process, read_fd, started, timeout_s, max_output, max_result_bytes, settings)
+        outcome = _collect(process, read_fd, started, timeout_s, max_output, max_result_bytes, limits)
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(base, ignore_errors=True)
+    outcome.isolation = NO_SANDBOX if kind == "none" else kind
+    if outcome.exit_code == SETUP_FAILED and MARK in outcome.stderr and not probing:
+        reason = outcome.stderr.split(MARK, 1)[1].strip().splitlines()[0]
+        raise SandboxError(f"the {kind} sandbox could not be set up ({reason})")
+    return outcome
+
+
+def _decode(data: bytes, dropped: int) -> str:
+    text = data.decode("utf-8", errors="replace")
+    if dropped:
+        text += f"\n[... output truncated: {dropped} more bytes]"
+    return text
 
 
 def _collect(
@@ -352,7 +338,7 @@ def _collect(
     timeout_s: float,
     max_output: int,
     max_result_bytes: int,
-    settings: dict[str, Any],
+    limits: _Limits,
 ) -> CodeResult:
     """Read stdout, stderr and the result pipe under caps until exit or timeout; kill the group."""
     assert process.stdout is not None and process.stderr is not None
@@ -387,7 +373,8 @@ def _collect(
             except subprocess.TimeoutExpired:
                 timed_out = True
     finally:
-        # Kill the whole group: anything the code managed to start dies with it.
+        # Kill the launcher's group; the PID namespace's init dies with it, and so does every
+        # process inside (bubblewrap: --die-with-parent chains the same SIGKILL).
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
@@ -395,16 +382,13 @@ def _collect(
         for stream in (process.stdout, process.stderr, result_file):
             stream.close()
     duration = time.monotonic() - started
-    stdout = _decode(bytes(buffers["stdout"]), dropped["stdout"])
-    stderr = _decode(bytes(buffers["stderr"]), dropped["stderr"])
     code = process.returncode
     base = CodeResult(
         ok=False,
-        stdout=stdout,
-        stderr=stderr,
+        stdout=_decode(bytes(buffers["stdout"]), dropped["stdout"]),
+        stderr=_decode(bytes(buffers["stderr"]), dropped["stderr"]),
         exit_code=code,
         duration_s=duration,
-        network_isolation="allowed" if settings["allow_network"] else "",
     )
     if timed_out:
         base.error = f"the code ran past its time limit of {timeout_s:g} s and was stopped"
@@ -414,14 +398,11 @@ def _collect(
         return base
     envelope: dict[str, Any] | None = None
     if buffers["result"]:
-        try:
+        with contextlib.suppress(ValueError):
             envelope = json.loads(bytes(buffers["result"]).decode("utf-8"))
-        except ValueError:
-            envelope = None
-    if envelope is None:
-        base.error = _explain_exit(code, settings)
+    if not isinstance(envelope, dict):
+        base.error = _explain_exit(code, limits)
         return base
-    base.network_isolation = envelope.get("network", "")
     if envelope.get("error"):
         base.error = envelope["error"]
         return base
@@ -430,15 +411,19 @@ def _collect(
     return base
 
 
-def _explain_exit(code: int | None, settings: dict[str, Any]) -> str:
+def _explain_exit(code: int | None, limits: _Limits) -> str:
     """Why the child died without reporting a result."""
+    if code is not None and 128 < code < 128 + 65:
+        code = 128 - code  # bubblewrap reports a signal death as 128 + signal
     if code is not None and code < 0:
         number = -code
-        if number == signal.SIGXCPU or number == signal.SIGKILL:
-            return f"the code used more than its CPU limit of {settings['cpu_s']} s and was stopped"
+        if number in (signal.SIGXCPU, signal.SIGKILL):
+            return f"the code used more than its CPU limit of {limits.cpu_s} s and was stopped"
         if number == signal.SIGXFSZ:
-            return f"the code wrote a file larger than the {settings['fsize_mb']} MB limit"
+            return f"the code wrote a file larger than the {limits.fsize_mb} MB limit"
         if number == signal.SIGSEGV:
             return "the code crashed the interpreter (segmentation fault; deep recursion or memory limit)"
+        if number == signal.SIGSYS:
+            return "the code made a system call the sandbox forbids and was stopped"
         return f"the code was killed by signal {signal.Signals(number).name}"
     return f"the code exited (status {code}) without finishing"

@@ -25,7 +25,7 @@ LIMITS = {
     "max_tool_calls": 3,
     "max_reply_tokens": 64,
 }
-KINDS = {"thought", "action", "observation", "final answer", "plan", "replan"}
+KINDS = {"thought", "action", "observation", "final answer", "plan", "replan", "gave up"}
 
 
 def run_agent(agent_type: str, task: str, **config: Any) -> tuple[Any, list[NodeTrace]]:

@@ -7,6 +7,8 @@ import re
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from studio.runtime.agents.llm import (
     ToolChatResult,
@@ -16,12 +18,15 @@ from studio.runtime.agents.llm import (
     supports_native_tools,
 )
 from studio.runtime.agents.schemas import (
+    EXPRESSION,
     FINISH,
     PLAIN_TEXT,
     answer_or_tool_schema,
     bounded,
     plan_schema,
+    react_step_schema,
     supervisor_schema,
+    tool_arguments,
 )
 from studio.runtime.llm.json_output import schema_problem
 from studio.runtime.llm.types import ChatRequest
@@ -189,3 +194,79 @@ def test_local_models_have_no_native_tool_calls() -> None:
     request = ChatRequest(model="local/smollm2-135m-instruct", messages=[{"role": "user", "content": "x"}])
     with pytest.raises(LLMError, match="no native tool calls"):
         asyncio.run(chat_with_tools(request, [CALC]))
+
+
+@pytest.mark.parametrize(
+    ("expression", "fits"),
+    [
+        ("17% * 2340", True),
+        ("0.17 * 2340", True),
+        ("(80 * 1.15) / 4", True),
+        ("-3 - -2", True),
+        ("17% of 2,340", False),  # words and thousands separators: the model must write arithmetic
+        ("4.2f", False),
+        (".15 * 80", False),
+        ("007 + 1", False),  # Python refuses leading zeros
+        ("2 ** 999999", False),  # no powers: the cheap way to a huge number
+        ("1 +", False),
+        ("((1 + 2) * 3)", False),  # one level of parentheses keeps the pattern regular
+        ("{{step1}} / 4", False),  # references only in plans
+    ],
+)
+def test_calculator_expression_pattern(expression: str, fits: bool) -> None:
+    assert bool(re.match(EXPRESSION, expression)) is fits
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.from_regex(EXPRESSION, fullmatch=True))
+def test_every_expression_the_pattern_admits_is_one_the_calculator_parses(expression: str) -> None:
+    from studio.runtime.safety.safe_eval import ExpressionError, evaluate, prepare_calculation
+
+    try:
+        evaluate(prepare_calculation(expression))
+    except ExpressionError as exc:  # arithmetic may fail (1/0); the syntax never does
+        assert "division by zero" in str(exc) or "too large" in str(exc), (expression, exc)
+    except ZeroDivisionError:
+        pass
+
+
+def test_local_calculator_arguments_get_the_arithmetic_pattern_and_plans_may_reference_steps() -> None:
+    assert tool_arguments(CALC, plain=True)["properties"]["expression"]["pattern"] == EXPRESSION
+    planned = tool_arguments(CALC, plain=True, references=True)["properties"]["expression"]["pattern"]
+    assert re.match(planned, "{{step2}} * 2") and not re.match(planned, "{{step}}")
+    # API models and other tools keep the tool's own schema (bounded).
+    assert "pattern" not in tool_arguments(CALC)["properties"]["expression"]
+    assert tool_arguments(SEARCH, plain=True)["properties"]["query"]["pattern"] == PLAIN_TEXT
+    assert CALC["parameters"]["properties"]["expression"] == {"type": "string"}  # not changed
+
+
+@pytest.mark.parametrize(
+    ("may_answer", "may_call", "fits"),
+    [
+        (True, True, {"call", "answer"}),
+        (False, True, {"call"}),
+        (True, False, {"answer"}),
+        (False, False, {"answer"}),  # nothing left to call: answering is the way out
+    ],
+)
+def test_reply_schemas_leave_what_the_limits_allow(may_answer: bool, may_call: bool, fits: set[str]) -> None:
+    react = react_step_schema([CALC], plain=True, may_answer=may_answer, may_call=may_call)
+    calling = answer_or_tool_schema([CALC], plain=True, may_answer=may_answer, may_call=may_call)
+    replies = {
+        "call": (
+            {"thought": "t", "action": "calculator", "action_input": {"expression": "2 + 2"}},
+            {"tool": "calculator", "arguments": {"expression": "2 + 2"}},
+        ),
+        "answer": ({"thought": "t", "final_answer": "4"}, {"answer": "4"}),
+    }
+    for kind, (react_reply, calling_reply) in replies.items():
+        assert (schema_problem(react_reply, react) is None) is (kind in fits)
+        assert (schema_problem(calling_reply, calling) is None) is (kind in fits)
+    assert schema_problem({"thought": "t", "final_answer": ""}, react_step_schema([CALC])) is not None
+
+
+def test_supervisor_last_reply_must_finish_with_an_answer() -> None:
+    schema = supervisor_schema(["a"], must_finish=True)
+    assert schema_problem({"next": FINISH, "answer": "done"}, schema) is None
+    assert schema_problem({"next": "a", "task": "x"}, schema) is not None
+    assert schema_problem({"next": FINISH, "answer": ""}, schema) is not None

@@ -272,3 +272,21 @@ def test_concurrent_writers_wait_and_lose_nothing(studio_home: Path) -> None:
     kb = KnowledgeBase.open("shared")
     assert kb.count() == 3 * 5 * 40
     assert len(kb.sources()) == 15
+
+
+def test_first_ingest_prints_nothing_on_stderr(tmp_path: Path) -> None:
+    """Creating a knowledge base does not show LanceDB's 'No existing dataset' warning to the user."""
+    code = (
+        "from studio.runtime.knowledge.vectorstore import KnowledgeBase\n"
+        "kb = KnowledgeBase.create('quiet', dimension=3)\n"
+        "kb.upsert_documents([{'text': 'a', 'metadata': {'source': 's'}}], vectors=[[1.0, 0.0, 0.0]])\n"
+        "print(kb.count())\n"
+    )
+    env = {**os.environ, "CHAIN_STUDIO_HOME": str(tmp_path)}
+    env.pop("LANCEDB_LOG", None)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "1"
+    assert "WARN" not in result.stderr and "No existing dataset" not in result.stderr

@@ -140,6 +140,53 @@ def test_same_seed_same_reply() -> None:
 
 
 @pytest.mark.real_llm
+def test_a_seed_gives_the_same_reply_on_a_cold_and_a_warm_model() -> None:
+    """A warm model reuses its KV cache; a seeded (or greedy) reply must not depend on that."""
+    from studio.runtime.llm import local
+
+    def once(content: str = "Name a colour.", **options: object) -> str:
+        request = ChatRequest(
+            model=BUILTIN_MODEL,
+            messages=[{"role": "user", "content": content}],
+            max_tokens=8,
+            **{"temperature": 1.0, "seed": 99, **options},  # type: ignore[arg-type]
+        )
+        return run(request).text
+
+    local._cache.clear()  # a freshly loaded model, as in a new process
+    cold = once()
+    once("Name a colour, please.")  # shares the prompt's prefix: what prefix reuse would reuse
+    assert once() == cold
+    assert once() == cold
+    greedy = once(temperature=0.0, seed=None)
+    once("Name a fruit.")
+    assert once(temperature=0.0, seed=None) == greedy
+
+
+@pytest.mark.real_llm
+def test_a_schema_llama_cpp_cannot_hold_falls_back_to_validated_json() -> None:
+    from studio.runtime.llm.local import load_model, schema_grammar
+
+    llama = load_model(resolve_local_model(BUILTIN_MODEL)).llama
+    assert schema_grammar(llama, {"type": "string", "pattern": "^[a-z]{1,5}$"}) is not None
+    # The converter writes `\.` into the grammar and llama.cpp's parser rejects it; without this
+    # check the grammar would be dropped in silence and the reply be unconstrained.
+    rejected = {"type": "object", "properties": {"v": {"type": "string", "pattern": "^a\\.b$"}}}
+    assert schema_grammar(llama, rejected) is None
+    result = run(
+        ChatRequest(
+            model=BUILTIN_MODEL,
+            messages=[{"role": "user", "content": "Give any JSON object."}],
+            response_format="json_schema",
+            json_schema={"type": "object"},
+            max_tokens=24,
+            temperature=0,
+        )
+    )
+    assert isinstance(result.parsed, dict)
+
+
+@pytest.mark.real_llm
 def test_json_schema_mode_returns_matching_json() -> None:
     schema = {
         "type": "object",

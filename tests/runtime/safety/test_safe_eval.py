@@ -185,3 +185,18 @@ def test_names_shadow_constants_and_unknown_names_list_known_ones() -> None:
 )
 def test_calculator_text_is_prepared_into_an_expression(text: str, expected: object) -> None:
     assert evaluate(prepare_calculation(text)) == expected
+
+
+def test_stop_signal_ends_an_expression() -> None:
+    from studio.runtime.safety.budget import Budget
+    from studio.runtime.safety.safe_eval import Stopped
+
+    with pytest.raises(Stopped):
+        evaluate("1 + 1", {}, Budget(10, lambda: True))
+
+
+def test_time_limit_is_an_expression_error() -> None:
+    from studio.runtime.safety.budget import Budget
+
+    with pytest.raises(ExpressionError, match="time limit"):
+        evaluate("1 + 1", {}, Budget(-1))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import time
 from collections.abc import Iterator
@@ -11,11 +10,22 @@ from pathlib import Path
 
 import pytest
 
-from studio.runtime.safety.sandbox import SandboxError, run_code
+from studio.runtime.safety import sandbox
+from studio.runtime.safety.sandbox import NO_SANDBOX, SandboxError, SandboxUnavailable, run_code
 
 
 def _leftover_children() -> list[int]:
-    """Processes still running the sandbox bootstrap (there must be none after a run)."""
+    """Processes still running the sandbox bootstrap a moment after a run (there must be none).
+
+    SIGKILL reaches the processes inside the sandbox's PID namespace as its init dies, which the
+    kernel finishes asynchronously: a process may still be listed for a few milliseconds."""
+    deadline = time.monotonic() + 3
+    while (found := _bootstrap_processes()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return found
+
+
+def _bootstrap_processes() -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -24,7 +34,7 @@ def _leftover_children() -> list[int]:
             cmdline = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        if b"_isolate_network" in cmdline:
+        if b"studio-sandbox-setup" in cmdline or b"_install_hook" in cmdline:
             found.append(int(entry.name))
     return found
 
@@ -69,7 +79,9 @@ def test_cpu_limit_stops_a_busy_loop() -> None:
 def test_fork_bombs_and_process_spawning_are_contained(code: str) -> None:
     outcome = run_code(code, timeout_s=3, cpu_s=2)
     assert not outcome.ok
-    assert "not allowed" in (outcome.error or "")
+    # Without bubblewrap the sandbox's /dev has no pty multiplexer, so pty.fork fails before it
+    # reaches fork (whose refusal pty swallows as an OSError and falls back to openpty).
+    assert "not allowed" in (outcome.error or "") or "out of pty devices" in (outcome.error or "")
     assert _leftover_children() == []
     assert os.getpid() > 0  # the host is still here to assert anything at all
 
@@ -163,7 +175,7 @@ def test_opening_a_socket_is_refused_and_nothing_is_reached(tcp_listener: tuple[
     outcome = run_code(code, timeout_s=3)
     assert not outcome.ok
     assert outcome.result is None
-    assert outcome.network_isolation in ("namespace", "audit-hook")
+    assert outcome.isolation in ("bubblewrap", "namespaces")
     assert _accepted(sock) == 0
     resolve = run_code("import socket\nresult = socket.gethostbyname('localhost')", timeout_s=3)
     assert not resolve.ok
@@ -175,7 +187,6 @@ def test_network_can_be_allowed_explicitly(tcp_listener: tuple[socket.socket, in
     outcome = run_code(code, timeout_s=3, allow_network=True)
     assert outcome.ok, outcome.error
     assert outcome.result == "connected"
-    assert outcome.network_isolation == "allowed"
     time.sleep(0.05)
     assert _accepted(sock) == 1
 
@@ -195,9 +206,12 @@ def test_files_can_be_written_only_in_the_scratch_folder(tmp_path: Path) -> None
 
 
 def test_scratch_folder_is_removed_after_the_run() -> None:
-    outcome = run_code("import os\nresult = os.getcwd()", timeout_s=3)
-    assert outcome.ok
-    assert not Path(outcome.result).exists()
+    import tempfile
+
+    before = {p.name for p in Path(tempfile.gettempdir()).glob("studio-code-*")}
+    outcome = run_code("open('kept.txt', 'w').write('x')\nimport os\nresult = os.getcwd()", timeout_s=3)
+    assert outcome.ok, outcome.error
+    assert {p.name for p in Path(tempfile.gettempdir()).glob("studio-code-*")} == before
 
 
 def test_ctypes_and_limit_changes_are_refused() -> None:
@@ -234,15 +248,35 @@ def test_inputs_that_are_not_json_are_a_sandbox_error() -> None:
         run_code("result = 1", inputs={"x": object()})
 
 
-@pytest.mark.skipif(
-    os.geteuid() != 0 or shutil.which("python3.11", path="/usr/bin") is None,
-    reason="needs root and a system interpreter readable by others",
-)
-def test_as_root_the_code_runs_as_nobody_when_the_interpreter_allows() -> None:
-    code = "import os\nresult = [os.getuid(), os.getgid()]"
-    outcome = run_code(code, python="/usr/bin/python3.11", timeout_s=5)
-    assert outcome.ok, outcome.error
-    assert outcome.result == [65534, 65534]
+def test_isolation_is_reported_and_refused_when_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run_code("result = 1", timeout_s=5).isolation in ("bubblewrap", "namespaces")
+    monkeypatch.setattr(sandbox, "isolation_problem", lambda kind, python=None: "namespaces refused")
+    with pytest.raises(SandboxUnavailable, match="Run code without a sandbox"):
+        run_code("result = 1")
+    allowed = run_code("result = 1", allow_unsandboxed=True, timeout_s=5)
+    assert allowed.ok and allowed.result == 1
+    assert allowed.isolation == NO_SANDBOX == "none (allowed by the flow)"
+
+
+def test_other_systems_are_told_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sandbox.sys, "platform", "darwin")
+    assert "needs Linux namespaces" in (sandbox.isolation_problem("namespaces") or "")
+
+
+def test_code_tool_refuses_without_isolation_unless_the_flow_opts_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nodes.tools import PythonCodeTool
+    from studio.engine.errors import NodeError
+    from tests.nodes.test_tools import call_tool
+
+    monkeypatch.setattr(sandbox, "isolation_problem", lambda kind, python=None: "namespaces refused")
+    with pytest.raises(NodeError, match="cannot isolate"):
+        call_tool(PythonCodeTool, {"code": "result = 2"}, {"input": "x"})
+    config = {"code": "result = 2", "run_without_sandbox": True}
+    assert call_tool(PythonCodeTool, config, {"input": "x"}) == 2
+    saved = PythonCodeTool.Config(**config).model_dump(mode="json")
+    assert saved["run_without_sandbox"] is True
+    field = PythonCodeTool.Config.model_fields["run_without_sandbox"]
+    assert field.title == "Run code without a sandbox" and "Warning" in (field.description or "")
 
 
 def test_a_missing_interpreter_is_a_sandbox_error_and_leaks_nothing() -> None:
