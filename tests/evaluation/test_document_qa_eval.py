@@ -94,3 +94,45 @@ def test_document_qa_on_the_built_in_model(capsys: pytest.CaptureFixture[str], t
     assert code == 0 and report["summary"]["default"]["failed"] == 0
     for stats in report["summary"]["default"]["metrics"].values():
         assert stats["n"] == 2
+
+
+def test_generate_drafts_rows_from_the_knowledge_base_on_the_built_in_model(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    _ingest()
+    out = tmp_path / "drafted.jsonl"
+    code = main(["eval", "generate", "product_faq", "--n", "2", "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    # The grammar holds the model to the schema; a row it could not fill is dropped, not faked.
+    assert 1 <= len(rows) <= 2
+    sources = {p.name for p in (ROOT / "assets" / "sample_docs").iterdir()}
+    for row in rows:
+        assert row["question"].strip() and row["reference"].strip()
+        assert row["generated_by"] == "local/smollm2-135m-instruct"
+        assert len(row["reference_contexts"]) == 1 and len(row["reference_contexts"][0]) >= 40
+        assert any(name in row["source"] for name in sources), row["source"]
+    # The drafted file is a dataset `studio eval` reads as it is.
+    code = main(
+        [
+            "eval",
+            str(ROOT / "flows" / "document_qa.json"),
+            "--dataset",
+            str(out),
+            "--json",
+            "--metrics",
+            "context_recall,latency",
+            "--limit",
+            "1",
+        ]
+    )
+    assert code == 0
+
+
+def test_generate_from_a_missing_knowledge_base_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code = main(["eval", "generate", "no_such_kb", "--n", "2", "--out", str(tmp_path / "x.jsonl")])
+    err = capsys.readouterr().err
+    assert code != 0 and "no_such_kb" in err and "Traceback" not in err
+    assert not (tmp_path / "x.jsonl").exists()
