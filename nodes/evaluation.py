@@ -24,7 +24,7 @@ class MetricNode(Node):
 
     type = "eval.metric"
     version = 1
-    title = "Metric"
+    title = "Evaluation Metric"
     category = "Evaluation"
     description = (
         "Scores the answer with a metric from `studio eval` (model-free and embedding metrics; "

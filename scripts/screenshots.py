@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     tab.scene.select_nodes([last])
     done: list[object] = []
     window.runFinished.connect(done.append)
-    window.run_all({"question": "Why is the sky blue?"})
+    window.run_control.run_all({"question": "Why is the sky blue?"})
     deadline = time.monotonic() + 300
     while not done and time.monotonic() < deadline:
         settle(0.05)

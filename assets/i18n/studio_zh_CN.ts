@@ -1757,6 +1757,10 @@
         <translation>评估</translation>
     </message>
     <message>
+        <source>Evaluation Metric</source>
+        <translation>评估指标</translation>
+    </message>
+    <message>
         <source>Every thought, action and observation.</source>
         <translation>每一次思考、行动和观察。</translation>
     </message>
