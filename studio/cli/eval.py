@@ -3,6 +3,7 @@
 ```
 studio eval FLOW --dataset qa.jsonl [--variants v.yaml] [--metrics a,b] [--judge MODEL]
                  [--out report.html] [--json] [--fail-under m=0.7 ...] | --resume RUN_ID
+                 [--ray [ADDRESS] --workers N]   (cells on Ray: a cluster, RAY_ADDRESS, or a local Ray)
 studio eval compare RUN_A RUN_B [--json]
 studio eval list [--json]
 studio eval show RUN_ID [--json] [--out report.html]
@@ -114,11 +115,26 @@ def cmd_run(args: argparse.Namespace, flow: str | None) -> int:
             limit=args.limit,
             variants_source=args.variants or "variants",
         )
+    backend = None
+    if args.ray is not None:
+        from studio.evaluation.ray_cells import RayEvalOptions
+
+        if args.workers < 1:
+            raise CliError("--workers must be at least 1")
+        # bare --ray: RAY_ADDRESS when set, else a local Ray on this machine's cores
+        backend = RayEvalOptions(
+            address=None if args.ray == "local" else args.ray, workers=args.workers
+        ).start
     bar = ProgressBar(sys.stderr)
     started: list[str] = []
     try:
         outcome = run_evaluation(
-            spec, resume=args.resume, on_progress=bar, on_start=started.append, cancel=threading.Event()
+            spec,
+            resume=args.resume,
+            on_progress=bar,
+            on_start=started.append,
+            cancel=threading.Event(),
+            backend=backend,
         )
     except EvalError as error:
         if started:
@@ -280,6 +296,15 @@ def add_commands(sub: Any) -> None:
         "--answer-output", help="the flow output metrics score (default: 'answer' or the first)"
     )
     command.add_argument("--limit", type=int, help="evaluate only the first N rows")
+    command.add_argument(
+        "--ray",
+        nargs="?",
+        const="local",
+        default=None,
+        metavar="ADDRESS",
+        help="run the cells on Ray: a cluster address (ray://head:10001), else RAY_ADDRESS, else a local Ray",
+    )
+    command.add_argument("--workers", type=int, default=2, help="Ray worker processes (with --ray)")
     command.add_argument("--n", type=int, default=50, help="generate: how many rows to draft")
     command.add_argument(
         "--model", help="generate: the model that drafts the rows (default: the built-in one)"

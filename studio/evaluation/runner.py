@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from studio.evaluation.dataset import EvalDataset, EvalRow, estimate_rows, file_hash, flow_interface
 from studio.evaluation.metrics.base import Metric, MetricEnv, MetricError, Sample, Score
@@ -228,9 +228,92 @@ def _all_cached(result: RunResult) -> bool:
     )
 
 
+@dataclass
+class CellRun:
+    """What running one cell gave, as plain data (it crosses from a Ray worker to the driver)."""
+
+    status: str  # succeeded | failed
+    error: str = ""
+    flow_run_id: str | None = None
+    cached: bool = False
+    outputs: dict[str, Any] = field(default_factory=dict)
+    answer: str = ""
+    contexts: list[str] | None = None
+    latency_s: float = 0.0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+
+
+async def execute_cell(
+    compiled: CompiledFlow,
+    row: EvalRow,
+    outputs: list[str],
+    spec: EvalSpec,
+    run_store: RunStore | None,
+    flow_path: Path,
+    cancel: threading.Event,
+) -> CellRun | None:
+    """Run one row under one compiled variant; None when cancelled (not stored, so resume redoes it)."""
+    from studio.engine import BadInput, arun_flow
+
+    try:
+        result = await arun_flow(
+            compiled,
+            row.inputs,
+            use_cache=spec.use_cache,
+            store=run_store,
+            base_dir=flow_path.parent,
+            flow_path=str(flow_path),
+            cancel=cancel,
+        )
+    except BadInput as error:
+        return CellRun("failed", error=f"row {row.number}: {error}")
+    if result.status == "cancelled":
+        return None
+    cached = _all_cached(result)
+    status = "succeeded" if result.status == "succeeded" else "failed"
+    return CellRun(
+        status,
+        error="" if status == "succeeded" else _error(result),
+        flow_run_id=result.run_id,
+        cached=cached,
+        outputs=dict(result.outputs),
+        answer=_answer(result, outputs, spec.answer_output),
+        contexts=_contexts(result),
+        latency_s=0.0 if cached else result.duration_s,
+        prompt_tokens=result.usage.prompt_tokens,
+        completion_tokens=result.usage.completion_tokens,
+        cost_usd=result.usage.cost_usd,
+    )
+
+
+class CellBackend(Protocol):
+    """Somewhere else cells run, a block at a time (`ray_cells.RayCells`); the driver commits them."""
+
+    block_cells: int
+
+    def in_flight(self) -> int:
+        """How many blocks to keep going at once."""
+
+    async def run(self, block: list[tuple[EvalRow, int]]) -> list[CellRun | None]:
+        """The (row, variant index) cells' results, in order; None for a cancelled cell."""
+
+    def close(self) -> None:
+        """Let the workers go."""
+
+
 class _Runner:
-    def __init__(self, prepared: _Prepared, store: EvalStore, run_id: str, resuming: bool):
+    def __init__(
+        self,
+        prepared: _Prepared,
+        store: EvalStore,
+        run_id: str,
+        resuming: bool,
+        ray: CellBackend | None = None,
+    ):
         self.p = prepared
+        self.ray = ray
         self.store = store
         self.run_id = run_id
         self.resuming = resuming
@@ -239,8 +322,31 @@ class _Runner:
         self.run_store: RunStore | None = None
 
     async def cell(self, row: EvalRow, index: int, cancel: threading.Event) -> CellRecord | None:
-        from studio.engine import BadInput, arun_flow
+        done = await execute_cell(
+            self.p.compiled[index],
+            row,
+            self.interface.outputs,
+            self.p.spec,
+            self.run_store,
+            self.p.flow_path,
+            cancel,
+        )
+        return None if done is None else await self.commit(row, index, done)
 
+    async def block(self, cells: list[tuple[EvalRow, int]], cancel: threading.Event) -> list[CellRecord]:
+        """Run cells here (one at a time per task) or as one block on a Ray worker; commit each."""
+        if self.ray is None:
+            records = [await self.cell(row, index, cancel) for row, index in cells]
+            return [r for r in records if r is not None]
+        runs = await self.ray.run(cells)
+        return [
+            await self.commit(row, index, done)
+            for (row, index), done in zip(cells, runs, strict=True)
+            if done is not None
+        ]
+
+    async def commit(self, row: EvalRow, index: int, done: CellRun) -> CellRecord:
+        """Score a cell that ran (here or on a Ray worker) and store it at once."""
         variant = self.p.spec.variants[index]
         question_name = self.interface.question_input
         sample = Sample(
@@ -248,46 +354,27 @@ class _Runner:
             reference=row.reference,
             reference_contexts=row.reference_contexts,
             row=row.values,
+            status=done.status,
+            answer=done.answer,
+            contexts=done.contexts,
+            outputs=done.outputs,
+            latency_s=done.latency_s,
+            prompt_tokens=done.prompt_tokens,
+            completion_tokens=done.completion_tokens,
+            cost_usd=done.cost_usd,
         )
-        flow_run_id: str | None = None
-        cached = False
-        try:
-            result = await arun_flow(
-                self.p.compiled[index],
-                row.inputs,
-                use_cache=self.p.spec.use_cache,
-                store=self.run_store,
-                base_dir=self.p.flow_path.parent,
-                flow_path=str(self.p.flow_path),
-                cancel=cancel,
-            )
-        except BadInput as error:
-            sample.status, error_text = "failed", f"row {row.number}: {error}"
-        else:
-            if result.status == "cancelled":
-                return None  # not stored: --resume runs it again
-            flow_run_id, cached = result.run_id, _all_cached(result)
-            sample.status = "succeeded" if result.status == "succeeded" else "failed"
-            error_text = "" if sample.status == "succeeded" else _error(result)
-            sample.outputs = {k: v for k, v in result.outputs.items()}
-            sample.answer = _answer(result, self.interface.outputs, self.p.spec.answer_output)
-            sample.contexts = _contexts(result)
-            sample.latency_s = 0.0 if cached else result.duration_s
-            sample.prompt_tokens = result.usage.prompt_tokens
-            sample.completion_tokens = result.usage.completion_tokens
-            sample.cost_usd = result.usage.cost_usd
         scores = await self.score(sample)
         record = CellRecord(
             row=row.number,
             variant=variant.name,
             status=sample.status,
-            error=error_text or None,
-            flow_run_id=flow_run_id,
+            error=done.error or None,
+            flow_run_id=done.flow_run_id,
             duration_s=sample.latency_s,
             prompt_tokens=sample.prompt_tokens,
             completion_tokens=sample.completion_tokens,
             cost_usd=sample.cost_usd,
-            cached=cached,
+            cached=done.cached,
             sample=_sample_dict(sample),
         )
         self.store.save_cell(self.run_id, record, scores)
@@ -335,20 +422,20 @@ class _Runner:
         from studio.engine import RunStore
 
         self.run_store = RunStore()
-        limit = max(1, self.p.spec.concurrency)
-        pending: set[asyncio.Task[CellRecord | None]] = set()
+        limit = max(1, self.p.spec.concurrency) if self.ray is None else self.ray.in_flight()
+        size = 1 if self.ray is None else max(1, self.ray.block_cells)
+        cells: list[tuple[EvalRow, int]] = []
+        pending: set[asyncio.Task[list[CellRecord]]] = set()
         window_end, done_here = -1, set[tuple[int, str]]()
 
-        def finished(task: asyncio.Task[CellRecord | None]) -> None:
-            record = task.result()
-            if record is None:
-                return
-            progress.done += 1
-            progress.failed += record.status != "succeeded"
-            progress.cached += record.cached
-            progress.last = record
-            if on_progress is not None:
-                on_progress(progress)
+        def finished(task: asyncio.Task[list[CellRecord]]) -> None:
+            for record in task.result():
+                progress.done += 1
+                progress.failed += record.status != "succeeded"
+                progress.cached += record.cached
+                progress.last = record
+                if on_progress is not None:
+                    on_progress(progress)
 
         async def drain(until: int) -> None:
             nonlocal pending
@@ -372,13 +459,20 @@ class _Runner:
                     if self.resuming and (row.number, variant.name) in done_here:
                         progress.resumed += 1
                         continue
-                    await drain(limit - 1)
-                    pending.add(asyncio.ensure_future(self.cell(row, index, cancel)))
+                    cells.append((row, index))
+                    if len(cells) >= size:
+                        await drain(limit - 1)
+                        pending.add(asyncio.ensure_future(self.block(cells, cancel)))
+                        cells = []
+            if cells and not cancel.is_set():
+                pending.add(asyncio.ensure_future(self.block(cells, cancel)))
             await drain(0)
         finally:
             for task in pending:
                 task.cancel()
             self.run_store.close()
+            if self.ray is not None:
+                self.ray.close()
         return "stopped" if cancel.is_set() else "finished"
 
 
@@ -417,12 +511,15 @@ async def arun_evaluation(
     on_start: Callable[[str], None] | None = None,
     cancel: threading.Event | None = None,
     store: EvalStore | None = None,
+    backend: Callable[[EvalSpec], CellBackend] | None = None,
 ) -> EvalOutcome:
     """Run (or, with `resume=RUN_ID`, continue) an evaluation; EvalError before any cell if it cannot.
 
     `on_start(run_id)` hears the id as soon as the run exists; `on_progress` is called after each
     stored cell; setting `cancel` stops scheduling cells and stops those running (they are not
-    stored, so a resume runs them again).
+    stored, so a resume runs them again). `backend(spec)` runs the cells elsewhere, e.g.
+    `backend=RayEvalOptions(workers=8).start` on Ray workers (see `ray_cells`); it is started before the
+    run is created, so a missing Ray or an unreachable cluster is an EvalError and leaves no run behind.
     """
     store = store or EvalStore()
     cancel = cancel or threading.Event()
@@ -448,6 +545,7 @@ async def arun_evaluation(
     elif spec is None:
         raise EvalError("nothing to evaluate: give a spec or a run id to resume")
     prepared = prepare(spec)
+    elsewhere = backend(spec) if backend is not None else None
     if resume is None:
         spec.metrics = resolve_metric_specs(spec.metrics)
         run_id = store.create_run(
@@ -469,7 +567,9 @@ async def arun_evaluation(
     progress = Progress(run_id=run_id, total=total)
     status = "failed"
     try:
-        status = await _Runner(prepared, store, run_id, resume is not None).run(progress, on_progress, cancel)
+        status = await _Runner(prepared, store, run_id, resume is not None, elsewhere).run(
+            progress, on_progress, cancel
+        )
     except DatasetError as error:  # a bad row further down the file: the cells before it are kept
         raise EvalError(f"{error} (run {run_id} keeps the cells before that row)") from None
     except (KeyboardInterrupt, asyncio.CancelledError):
