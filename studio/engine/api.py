@@ -24,6 +24,7 @@ from studio.engine.scheduler import (
 )
 from studio.engine.scrub import ScrubbingListener, flow_scrubber
 from studio.flow.schema import Flow
+from studio.runtime.safety.secrets import Scrubber
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +46,14 @@ async def arun_flow(
     rerun: set[str] | None = None,
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     extras: dict[str, Any] | None = None,
+    scrubber: Scrubber | None = None,
 ) -> RunResult:
     """Validate and run a flow; FlowError if it is invalid, BadInput if the inputs do not fit.
 
     Node failures do not raise: they are in the result (status "failed") and in the run record.
     The result holds the real values; every sink (events, cache, run record) gets them scrubbed
-    of the flow's secrets.
+    of the flow's secrets. `scrubber` is the flow's (`flow_scrubber`) when the caller made it
+    already: a batch resolves the flow's secrets once, not once per row.
     """
     compiled = flow if isinstance(flow, CompiledFlow) else compile_flow(flow, registry or default_registry())
     inputs = dict(inputs or {})
@@ -60,7 +63,8 @@ async def arun_flow(
             raise BadInput(f"no node with id {node_id!r} in this flow")
     # Resolved now, not taken from what the run resolves: a run served from the cache resolves
     # nothing, and its record must be scrubbed all the same.
-    scrubber = flow_scrubber(compiled)
+    if scrubber is None:
+        scrubber = flow_scrubber(compiled)
     scheduler = Scheduler(
         compiled,
         inputs,

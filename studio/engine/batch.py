@@ -23,6 +23,7 @@ from studio.engine.errors import BadInput
 from studio.engine.graph import CompiledFlow
 from studio.engine.runstore import RunStore
 from studio.engine.scheduler import RunResult
+from studio.runtime.safety.secrets import Scrubber
 
 # Rows whose run records are written in one transaction (or sooner, see RECORD_EVERY_S).
 RECORD_GROUP = 256
@@ -116,9 +117,10 @@ class _Recorder:
     stopping the event loop; at most one group is being written while the next one fills.
     """
 
-    def __init__(self, store: RunStore | None, flow_path: str | None):
+    def __init__(self, store: RunStore | None, flow_path: str | None, scrubber: Scrubber | None = None):
         self.store = store
         self.flow_path = flow_path
+        self.scrubber = scrubber
         self.pending: list[RunResult] = []
         self.last = time.monotonic()
         self.writing: threading.Thread | None = None
@@ -137,9 +139,10 @@ class _Recorder:
             self.writing.join()  # back-pressure: never more than one group in the air
             self.writing = None
         if self.store is not None and self.pending:
-            store, group = self.store, self.pending
+            store, group, scrubber = self.store, self.pending, self.scrubber
             self.writing = threading.Thread(
-                target=lambda: store.record_many(group, flow_path=self.flow_path), daemon=True
+                target=lambda: store.record_many(group, flow_path=self.flow_path, scrubber=scrubber),
+                daemon=True,
             )
             self.writing.start()
         self.pending = []
@@ -197,10 +200,16 @@ async def run_rows(
     kept up to date as rows finish (for a progress bar).
     """
     from studio.engine.api import arun_flow
+    from studio.engine.scrub import flow_scrubber
 
     options = options or BatchOptions()
     limit = max(1, options.concurrency)
-    recorder = _Recorder((options.store or RunStore()) if options.record else None, options.flow_path)
+    # The flow's secrets are resolved once for the batch, not once per row; the scrubber still
+    # follows every secret the process resolves later.
+    scrubber = flow_scrubber(compiled)
+    recorder = _Recorder(
+        (options.store or RunStore()) if options.record else None, options.flow_path, scrubber
+    )
     totals = totals if totals is not None else BatchTotals()
     waiting: dict[int, RowOutcome] = {}  # finished, held until the rows before them finish
     order: list[int] = []  # row numbers in the order they were started
@@ -229,6 +238,7 @@ async def run_rows(
                 flow_path=options.flow_path,
                 extras=dict(options.extras or {}),
                 cancel=options.cancel,
+                scrubber=scrubber,
             )
         except BadInput as error:
             return RowOutcome(number, digest, "bad_input", error=str(error))

@@ -75,6 +75,11 @@ class CompiledFlow:
         and importing networkx costs a cold CLI run about 0.15 s)."""
         return build_graph(self.flow)
 
+    @functools.cached_property
+    def positions(self) -> dict[str, int]:
+        """Each node's place in `order` (computed once, not once per run)."""
+        return {node_id: index for index, node_id in enumerate(self.order)}
+
     def label(self, node_id: str) -> str:
         """How messages name a node (see studio.flow.schema.node_label)."""
         return self.labels.get(node_id) or repr(node_id)

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from studio.engine.scheduler import RunResult
 
 MAX_VALUE_CHARS = 2_000_000
+# Host parameters per INSERT: within SQLite's smallest limit (999, before 3.32).
+_MAX_PARAMS = 999
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -41,6 +43,8 @@ CREATE TABLE IF NOT EXISTS node_runs (
 
 def _to_text(value: Any, scrubber: Scrubber) -> str:
     """Scrubbed JSON text of a value; a value that cannot be stored is recorded as why not."""
+    if not value and type(value) in (dict, list):  # most nodes' traces, an input node's inputs
+        return "{}" if type(value) is dict else "[]"
     try:
         # Scrub the data, not its JSON text: a replacement inside an escape would break the JSON.
         clean = scrubber.value(value)
@@ -58,6 +62,24 @@ def _plain(text: str | None, scrubber: Scrubber) -> str | None:
         return text
     text = scrubber.text(text)
     return text if text.isascii() else text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _insert(db: sqlite3.Connection, table: str, rows: list[tuple[Any, ...]], width: int) -> None:
+    """INSERT OR REPLACE many rows, dozens per statement.
+
+    The sqlite3 module lets go of the GIL at every statement step; one row per step made a
+    batch's writer thread wait for the event loop's thread (up to 5 ms a time) at every row.
+    Rows of one statement are inserted in order, exactly as one statement per row would be.
+    """
+    per = max(1, _MAX_PARAMS // width)
+    one = "(" + ",".join("?" * width) + ")"
+    for start in range(0, len(rows), per):
+        chunk = rows[start : start + per]
+        values = ",".join([one] * len(chunk))
+        db.execute(  # the table is ours and the values are all parameters
+            f"INSERT OR REPLACE INTO {table} VALUES {values}",
+            [item for row in chunk for item in row],
+        )
 
 
 @dataclass
@@ -159,10 +181,8 @@ class RunStore:
                 )
             )
         with self._lock, self._db:
-            self._db.executemany("INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", run_rows)
-            self._db.executemany(
-                "INSERT OR REPLACE INTO node_runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", node_rows
-            )
+            _insert(self._db, "runs", run_rows, 13)
+            _insert(self._db, "node_runs", node_rows, 14)
 
     def list_runs(self, limit: int = 50, flow_id: str | None = None) -> list[RunSummary]:
         """The most recent runs, newest first."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import threading
 import time
 import uuid
@@ -41,6 +42,23 @@ DEFAULT_MAX_CONCURRENCY = 32
 CANCEL_POLL_S = 0.05
 
 EventListener = Callable[[Event], None]
+
+# Random bytes for run ids, 256 ids per system call: one call per id (which also hands the GIL to
+# another thread) was a visible part of a batch row's cost. A forked child forgets its parent's.
+_ids: list[bytes] = []
+_id_lock = threading.Lock()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_ids.clear)
+
+
+def new_run_id() -> str:
+    """A random (version 4) UUID, as `str(uuid.uuid4())`, from the OS's random source."""
+    with _id_lock:
+        if not _ids:
+            pool = os.urandom(16 * 256)
+            _ids.extend(pool[index : index + 16] for index in range(0, len(pool), 16))
+        raw = _ids.pop()
+    return str(uuid.UUID(bytes=raw, version=4))
 
 
 @dataclass
@@ -146,7 +164,7 @@ class Scheduler:
         self.base_dir = base_dir
         self.cancel_event = cancel or threading.Event()
         self.extras = extras if extras is not None else {}
-        self.run_id = run_id or str(uuid.uuid4())
+        self.run_id = run_id or new_run_id()
         self.variables: dict[str, Any] = {v.name: v.default for v in self.flow.variables}
         self.selected = self._selection(only)
         self.forced: set[str] = set()
@@ -154,7 +172,10 @@ class Scheduler:
             self.forced |= {node_id} | compiled.descendants(node_id)
         self.states = {node_id: NodeState(compiled.nodes[node_id].spec.type) for node_id in self.selected}
         self.finish_order: list[str] = []
-        self._position = {node_id: index for index, node_id in enumerate(compiled.order)}
+        self._position = compiled.positions
+        # Made on first use: most runs of small flows never hand a node to a thread, and a pool
+        # per run (with its locks) was a large part of a batch row's cost.
+        self._executor: ThreadPoolExecutor | None = None
 
     def _selection(self, only: set[str] | None) -> list[str]:
         if not only:
@@ -228,18 +249,16 @@ class Scheduler:
         self._loop = asyncio.get_running_loop()
         started = time.time()
         clock = time.perf_counter()
-        self.emit(
-            RunStarted(
-                self.run_id,
-                flow_id=self.flow.id,
-                flow_name=self.flow.name,
-                inputs=self.inputs,
-                node_count=len(self.selected),
+        if self.listeners:  # events nobody hears are not built (a batch row has no listener)
+            self.emit(
+                RunStarted(
+                    self.run_id,
+                    flow_id=self.flow.id,
+                    flow_name=self.flow.name,
+                    inputs=self.inputs,
+                    node_count=len(self.selected),
+                )
             )
-        )
-        self._executor = ThreadPoolExecutor(
-            max_workers=min(self.max_concurrency, 32), thread_name_prefix="studio-node"
-        )
         self._semaphore = asyncio.Semaphore(self.max_concurrency)
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._done = asyncio.Event()
@@ -251,15 +270,21 @@ class Scheduler:
         }
         self._remaining = len(self.selected)
         self._ready: deque[str] = deque(n for n in self.selected if self._waiting[n] == 0)
-        watcher = asyncio.create_task(self._watch_cancel())
+        watcher: asyncio.Task[None] | None = None
         try:
             if self._remaining == 0:
                 self._done.set()
             self._drain()
-            await self._done.wait()
+            if not self._done.is_set():
+                # Only tasks need the watcher (inline nodes look at the event themselves), and
+                # a run of inline nodes only is over already: no task per run for nothing.
+                watcher = asyncio.create_task(self._watch_cancel())
+                await self._done.wait()
         finally:
-            watcher.cancel()
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            if watcher is not None:
+                watcher.cancel()
+            if self._executor is not None:
+                self._executor.shutdown(wait=False, cancel_futures=True)
             if self.cache is not None:
                 self.cache.flush()
         return self._result(started, time.perf_counter() - clock)
@@ -489,6 +514,8 @@ class Scheduler:
             # An inline node with a time limit runs in a worker thread, so that the limit (and
             # Stop) end the wait even if the node never yields; templates and expressions also
             # stop themselves at ctx.timeout_s, so the thread does not run on.
+            if self._executor is None:  # made when the first node needs a thread
+                self._executor = ThreadPoolExecutor(min(self.max_concurrency, 32), "studio-node")
             call = self._loop.run_in_executor(self._executor, cast(Any, instance.run), values, ctx)
         else:
             return instance.run(values, ctx)
@@ -547,16 +574,17 @@ class Scheduler:
             error="; ".join(failures) or None,
             order=self.finish_order,
         )
-        self.emit(
-            RunFinished(
-                self.run_id,
-                status=status,
-                outputs=outputs,
-                duration_s=duration,
-                usage=usage,
-                error=result.error,
+        if self.listeners:
+            self.emit(
+                RunFinished(
+                    self.run_id,
+                    status=status,
+                    outputs=outputs,
+                    duration_s=duration,
+                    usage=usage,
+                    error=result.error,
+                )
             )
-        )
         return result
 
 
