@@ -18,16 +18,8 @@ runs = list_runs(); report = load_run(outcome.run_id); save_rating(run_id, row, 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from studio.evaluation.runner import (
-    EvalError,
-    EvalOutcome,
-    EvalSpec,
-    Progress,
-    arun_evaluation,
-    run_evaluation,
-)
 from studio.evaluation.store import CellRecord, EvalRunInfo, EvalStore
 from studio.evaluation.variants import Variant, VariantsError, load_variants, parse_variants
 
@@ -52,6 +44,29 @@ __all__ = [
     "run_evaluation",
     "save_rating",
 ]
+
+
+if TYPE_CHECKING:
+    from studio.evaluation.runner import (
+        EvalError,
+        EvalOutcome,
+        EvalSpec,
+        Progress,
+        arun_evaluation,
+        run_evaluation,
+    )
+
+# The runner (asyncio, the engine) loads on first use: the Studio builds its Evaluate panel at
+# start-up, and the panel needs only the metric list until a run starts.
+_RUNNER_NAMES = {"EvalError", "EvalOutcome", "EvalSpec", "Progress", "arun_evaluation", "run_evaluation"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _RUNNER_NAMES:
+        from studio.evaluation import runner
+
+        return getattr(runner, name)
+    raise AttributeError(f"module 'studio.evaluation' has no attribute {name!r}")
 
 
 def list_metrics() -> list[dict[str, Any]]:
@@ -81,6 +96,8 @@ def list_runs(limit: int = 50, store: EvalStore | None = None) -> list[EvalRunIn
 
 
 def _info(run_id: str, store: EvalStore) -> EvalRunInfo:
+    from studio.evaluation.runner import EvalError
+
     info = store.get_run(run_id)
     if info is None:
         raise EvalError(f"no evaluation run {run_id!r} (see `studio eval list`)")
