@@ -5,6 +5,8 @@ A JSON value that is itself an object is a whole translation context written as 
 holds the node catalogue's titles, categories, descriptions and settings labels (they live in the
 Qt-free nodes package, so lupdate cannot find them; studio/gui/i18n.py `catalogue_text` reads them).
 
+Feature fragments `assets/i18n/<lang>.d/*.json` (same shape) are merged over the main catalogue.
+
 Run: .venv/bin/python packaging/build_translations.py
 """
 
@@ -47,6 +49,20 @@ def add_contexts(root: ET.Element, contexts: dict[str, dict[str, str]]) -> None:
         context.tail = "\n"
 
 
+def read_catalogue(language: str) -> dict[str, object]:
+    """The language's JSON catalogue: `<lang>.json` plus the feature fragments `<lang>.d/*.json`
+    (one per page or node family, so parallel work does not edit one file); contexts merge."""
+    catalogue: dict[str, object] = json.loads((I18N / f"{language}.json").read_text(encoding="utf-8"))
+    for fragment in sorted((I18N / f"{language}.d").glob("*.json")):
+        for key, value in json.loads(fragment.read_text(encoding="utf-8")).items():
+            earlier = catalogue.get(key)
+            if isinstance(value, dict) and isinstance(earlier, dict):
+                catalogue[key] = {**earlier, **value}
+            else:
+                catalogue[key] = value
+    return catalogue
+
+
 def main() -> int:
     sources = sorted(str(p) for p in (ROOT / "studio" / "gui").rglob("*.py"))
     for language in LANGUAGES:
@@ -66,7 +82,7 @@ def main() -> int:
             check=True,
             capture_output=True,
         )
-        catalogue = json.loads((I18N / f"{language}.json").read_text(encoding="utf-8"))
+        catalogue = read_catalogue(language)
         contexts = {
             name: catalogue.pop(name) for name in list(catalogue) if isinstance(catalogue[name], dict)
         }

@@ -1,0 +1,1 @@
+"""human nodes (being written)."""

@@ -1,0 +1,1 @@
+"""mcp nodes (being written)."""
