@@ -11,12 +11,14 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from studio.engine.cache import OutputCache
 from studio.engine.errors import BadInput
@@ -28,6 +30,9 @@ from studio.runtime.safety.secrets import Scrubber
 # Rows whose run records are written in one transaction (or sooner, see RECORD_EVERY_S).
 RECORD_GROUP = 256
 RECORD_EVERY_S = 0.5
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def row_hash(values: Mapping[str, Any]) -> str:
@@ -110,27 +115,35 @@ class BatchTotals:
         return self.done / elapsed if elapsed > 0 else 0.0
 
 
-class _Recorder:
-    """Writes run records in groups on a writer thread, one transaction per group.
+class GroupWriter(Generic[T]):
+    """Hands items to `write` in groups on a writer thread (one SQLite transaction per group).
 
-    The commit (and SQLite's WAL checkpoints) then overlap the rows still running instead of
-    stopping the event loop; at most one group is being written while the next one fills.
+    The commit (and SQLite's WAL checkpoints) then overlap the work still running instead of
+    stopping the event loop; at most one group is being written while the next one fills. A crash
+    loses at most the group being filled (a resume redoes it); `flush()` at the end writes the rest.
     """
 
-    def __init__(self, store: RunStore | None, flow_path: str | None, scrubber: Scrubber | None = None):
-        self.store = store
-        self.flow_path = flow_path
-        self.scrubber = scrubber
-        self.pending: list[RunResult] = []
+    def __init__(
+        self,
+        write: Callable[[list[T]], None] | None,
+        *,
+        group: int = RECORD_GROUP,
+        every_s: float = RECORD_EVERY_S,
+    ):
+        self.write = write
+        self.group = group
+        self.every_s = every_s
+        self.pending: list[T] = []
         self.last = time.monotonic()
         self.writing: threading.Thread | None = None
+        self.error: BaseException | None = None
 
-    def add(self, result: RunResult) -> None:
-        """Keep one finished run; write the group when it is full or old enough."""
-        if self.store is None:
+    def add(self, item: T) -> None:
+        """Keep one item; write the group when it is full or old enough."""
+        if self.write is None:
             return
-        self.pending.append(result)
-        if len(self.pending) >= RECORD_GROUP or time.monotonic() - self.last > RECORD_EVERY_S:
+        self.pending.append(item)
+        if len(self.pending) >= self.group or time.monotonic() - self.last > self.every_s:
             self.flush(wait=False)
 
     def flush(self, wait: bool = True) -> None:
@@ -138,18 +151,43 @@ class _Recorder:
         if self.writing is not None:
             self.writing.join()  # back-pressure: never more than one group in the air
             self.writing = None
-        if self.store is not None and self.pending:
-            store, group, scrubber = self.store, self.pending, self.scrubber
-            self.writing = threading.Thread(
-                target=lambda: store.record_many(group, flow_path=self.flow_path, scrubber=scrubber),
-                daemon=True,
-            )
+        if self.write is not None and self.pending:
+            write, group = self.write, self.pending
+            self.writing = threading.Thread(target=self._write, args=(write, group), daemon=True)
             self.writing.start()
         self.pending = []
         self.last = time.monotonic()
         if wait and self.writing is not None:
             self.writing.join()
             self.writing = None
+        if wait and self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+    def _write(self, write: Callable[[list[T]], None], group: list[T]) -> None:
+        try:
+            write(group)
+        except BaseException as error:  # kept for the caller: a thread's exception is otherwise lost
+            self.error = error
+
+
+RecordWriter = GroupWriter[RunResult]
+
+
+def record_writer(
+    store: RunStore | None, flow_path: str | None, scrubber: Scrubber | None = None
+) -> RecordWriter:
+    """Run records written in groups into `store` (nothing written when it is None)."""
+    if store is None:
+        return GroupWriter(None)
+
+    def write(group: list[RunResult]) -> None:
+        try:
+            store.record_many(group, flow_path=flow_path, scrubber=scrubber)
+        except (sqlite3.Error, OSError) as error:  # the runs happened: their results still count
+            log.warning("could not record %d runs in the run history: %s", len(group), error)
+
+    return GroupWriter(write)
 
 
 def _outcome(number: int, digest: str, result: RunResult) -> RowOutcome:
@@ -207,7 +245,7 @@ async def run_rows(
     # The flow's secrets are resolved once for the batch, not once per row; the scrubber still
     # follows every secret the process resolves later.
     scrubber = flow_scrubber(compiled)
-    recorder = _Recorder(
+    recorder = record_writer(
         (options.store or RunStore()) if options.record else None, options.flow_path, scrubber
     )
     totals = totals if totals is not None else BatchTotals()

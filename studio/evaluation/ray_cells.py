@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from studio.evaluation.cells import CellRun
     from studio.evaluation.dataset import EvalRow
-    from studio.evaluation.runner import CellRun, EvalSpec
+    from studio.evaluation.runner import EvalSpec
 
 BLOCK_CELLS = 16
 
@@ -54,6 +55,7 @@ class _CellWorker:
     def __init__(self, flow_text: str, flow_path: str, spec: dict[str, Any], source: str):
         from studio.engine import RunStore, compile_flow
         from studio.engine.registry import default_registry
+        from studio.engine.scrub import flow_scrubber
         from studio.evaluation.dataset import flow_interface
         from studio.evaluation.runner import EvalSpec
         from studio.evaluation.variants import apply_variant
@@ -69,6 +71,7 @@ class _CellWorker:
         self.outputs = flow_interface(self.compiled[0]).outputs
         self.flow_path = Path(flow_path)
         self.run_store = RunStore()  # this worker's run records
+        self.scrubbers = [flow_scrubber(c) for c in self.compiled]
 
     def pid(self) -> int:
         """The worker's process id (tests kill workers by it)."""
@@ -78,21 +81,35 @@ class _CellWorker:
         """Run (row number, inputs, variant index) cells, `spec.concurrency` at a time; results in order."""
         import threading
 
+        from studio.engine.batch import record_writer
+        from studio.evaluation.cells import execute_cell
         from studio.evaluation.dataset import EvalRow
-        from studio.evaluation.runner import execute_cell
 
         never = threading.Event()
         limit = asyncio.Semaphore(max(1, self.spec.concurrency))
+        records = [record_writer(self.run_store, str(self.flow_path), s) for s in self.scrubbers]
 
         async def one(number: int, inputs: dict[str, Any], index: int) -> CellRun | None:
             async with limit:
                 row = EvalRow(number, inputs)
                 return await execute_cell(
-                    self.compiled[index], row, self.outputs, self.spec, self.run_store, self.flow_path, never
+                    self.compiled[index],
+                    row,
+                    self.outputs,
+                    use_cache=self.spec.use_cache,
+                    answer_output=self.spec.answer_output,
+                    flow_path=self.flow_path,
+                    cancel=never,
+                    records=records[index],
+                    scrubber=self.scrubbers[index],
                 )
 
         async def everything() -> list[CellRun | None]:
-            return list(await asyncio.gather(*(one(*cell) for cell in cells)))
+            try:
+                return list(await asyncio.gather(*(one(*cell) for cell in cells)))
+            finally:  # a block's run records in one transaction per variant
+                for writer in records:
+                    writer.flush()
 
         return asyncio.run(everything())
 
@@ -122,7 +139,7 @@ class RayCells:
 
     async def run(self, block: list[tuple[EvalRow, int]]) -> list[CellRun | None]:
         """Run a block of (row, variant index) cells on an idle worker."""
-        from studio.evaluation.runner import CellRun
+        from studio.evaluation.cells import CellRun
 
         if self.idle is None:  # made here: the queue belongs to the running event loop
             self.idle = asyncio.Queue()

@@ -6,20 +6,22 @@ outcome = run_evaluation(EvalSpec("flows/document_qa.json", "assets/eval/faq_qa.
                          on_progress=print, cancel=threading.Event())
 ```
 Cells go through `arun_flow` with the shared output cache, so a variant whose nodes did not change
-is served from the cache; each finished cell is committed at once (see `store`). Rows are read as a
+is served from the cache; a wholly deterministic variant's cell that an earlier run already
+produced is taken from the store without entering the engine (see `cells`). Finished cells and run
+records are written in groups on writer threads (see `store`). Rows are read as a
 stream and at most `concurrency` cells are in flight, so memory does not grow with the dataset.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from studio.evaluation.cells import CellRun, execute_cell, reusable, reused_cell, row_key, text_of
 from studio.evaluation.dataset import EvalDataset, EvalRow, estimate_rows, file_hash, flow_interface
 from studio.evaluation.metrics.base import Metric, MetricEnv, MetricError, Sample, Score
 from studio.evaluation.metrics.registry import parse_metrics
@@ -28,10 +30,16 @@ from studio.evaluation.variants import DEFAULT_NAME, Variant, apply_variant
 from studio.runtime.datasets import DatasetError
 
 if TYPE_CHECKING:
-    from studio.engine import CompiledFlow, RunResult, RunStore
+    from studio.engine import CompiledFlow
+    from studio.engine.batch import GroupWriter, RecordWriter
     from studio.evaluation.metrics.judged import Pairwise
 
 RESUME_WINDOW = 1000
+# What the cell writer stores: a finished cell (record, scores, reuse key), or scores that arrive
+# later for a cell (pairwise preferences, once both cells of a row are in).
+_CellItem = tuple[CellRecord, dict[str, Score], tuple[str, str] | None]
+_ScoresItem = tuple[int, str, dict[str, Score]]
+_Pending = _CellItem | _ScoresItem
 
 
 class EvalError(ValueError):
@@ -183,111 +191,6 @@ def prepare(spec: EvalSpec) -> _Prepared:
     return _Prepared(spec, flow_path, flow.name, compiled, dataset, metrics, pairwise, env)
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=repr)
-
-
-def _contexts(result: RunResult) -> list[str] | None:
-    """The contexts RAG metrics judge: a `contexts` output, else the last retriever's documents."""
-    if "contexts" in result.outputs:
-        value = result.outputs["contexts"]
-        items = value if isinstance(value, list) else [value]
-        return [item.get("text", "") if isinstance(item, dict) else _text(item) for item in items]
-    for node_id in reversed(result.order or list(result.nodes)):
-        state = result.nodes.get(node_id)
-        documents = state.outputs.get("documents") if state is not None and state.produced else None
-        if isinstance(documents, list) and all(isinstance(d, dict) and "text" in d for d in documents):
-            return [str(d["text"]) for d in documents]
-    return None
-
-
-def _answer(result: RunResult, outputs: list[str], chosen: str | None) -> str:
-    if chosen:
-        return _text(result.outputs.get(chosen))
-    if "answer" in result.outputs:
-        return _text(result.outputs["answer"])
-    for name in outputs:
-        if name in result.outputs:
-            return _text(result.outputs[name])
-    return ""
-
-
-def _error(result: RunResult) -> str:
-    failures = result.failures()
-    if failures:
-        return "; ".join(f"node {node_id!r}: {state.error}" for node_id, state in failures.items())
-    return result.error or f"the run ended {result.status}"
-
-
-def _all_cached(result: RunResult) -> bool:
-    states = list(result.nodes.values())
-    return any(s.status == "cached" for s in states) and not any(
-        s.status == "done" and s.cacheable for s in states
-    )
-
-
-@dataclass
-class CellRun:
-    """What running one cell gave, as plain data (it crosses from a Ray worker to the driver)."""
-
-    status: str  # succeeded | failed
-    error: str = ""
-    flow_run_id: str | None = None
-    cached: bool = False
-    outputs: dict[str, Any] = field(default_factory=dict)
-    answer: str = ""
-    contexts: list[str] | None = None
-    latency_s: float = 0.0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost_usd: float = 0.0
-
-
-async def execute_cell(
-    compiled: CompiledFlow,
-    row: EvalRow,
-    outputs: list[str],
-    spec: EvalSpec,
-    run_store: RunStore | None,
-    flow_path: Path,
-    cancel: threading.Event,
-) -> CellRun | None:
-    """Run one row under one compiled variant; None when cancelled (not stored, so resume redoes it)."""
-    from studio.engine import BadInput, arun_flow
-
-    try:
-        result = await arun_flow(
-            compiled,
-            row.inputs,
-            use_cache=spec.use_cache,
-            store=run_store,
-            base_dir=flow_path.parent,
-            flow_path=str(flow_path),
-            cancel=cancel,
-        )
-    except BadInput as error:
-        return CellRun("failed", error=f"row {row.number}: {error}")
-    if result.status == "cancelled":
-        return None
-    cached = _all_cached(result)
-    status = "succeeded" if result.status == "succeeded" else "failed"
-    return CellRun(
-        status,
-        error="" if status == "succeeded" else _error(result),
-        flow_run_id=result.run_id,
-        cached=cached,
-        outputs=dict(result.outputs),
-        answer=_answer(result, outputs, spec.answer_output),
-        contexts=_contexts(result),
-        latency_s=0.0 if cached else result.duration_s,
-        prompt_tokens=result.usage.prompt_tokens,
-        completion_tokens=result.usage.completion_tokens,
-        cost_usd=result.usage.cost_usd,
-    )
-
-
 class CellBackend(Protocol):
     """Somewhere else cells run, a block at a time (`ray_cells.RayCells`); the driver commits them."""
 
@@ -319,19 +222,36 @@ class _Runner:
         self.resuming = resuming
         self.interface = flow_interface(prepared.compiled[0])
         self.pairs: dict[int, dict[int, Sample]] = {}
-        self.run_store: RunStore | None = None
+        self.records: list[RecordWriter] = []
+        self.cells: GroupWriter[_Pending]
+        # Per variant: the flow's behaviour hash when its cells may be reused, else None.
+        self.reuse: list[str | None] = [None] * len(prepared.compiled)
+        if prepared.spec.use_cache:
+            from studio.engine.batch import flow_hash
+
+            self.reuse = [flow_hash(c) if reusable(c) else None for c in prepared.compiled]
+        # Looked up only for variants with something stored (a changed variant has nothing).
+        self.lookup = [h is not None and store.has_reusable(h) for h in self.reuse]
 
     async def cell(self, row: EvalRow, index: int, cancel: threading.Event) -> CellRecord | None:
+        key, flow_hash = None, self.reuse[index]
+        if flow_hash is not None:
+            key = (flow_hash, row_key(row, self.p.spec.answer_output))
+            earlier = self.store.reusable_cell(*key) if self.lookup[index] else None
+            if earlier is not None:
+                return await self.commit(row, index, reused_cell(*earlier), key)
         done = await execute_cell(
             self.p.compiled[index],
             row,
             self.interface.outputs,
-            self.p.spec,
-            self.run_store,
-            self.p.flow_path,
-            cancel,
+            use_cache=self.p.spec.use_cache,
+            answer_output=self.p.spec.answer_output,
+            flow_path=self.p.flow_path,
+            cancel=cancel,
+            records=self.records[index],
+            scrubber=self.scrubbers[index],
         )
-        return None if done is None else await self.commit(row, index, done)
+        return None if done is None else await self.commit(row, index, done, key)
 
     async def block(self, cells: list[tuple[EvalRow, int]], cancel: threading.Event) -> list[CellRecord]:
         """Run cells here (one at a time per task) or as one block on a Ray worker; commit each."""
@@ -345,12 +265,14 @@ class _Runner:
             if done is not None
         ]
 
-    async def commit(self, row: EvalRow, index: int, done: CellRun) -> CellRecord:
-        """Score a cell that ran (here or on a Ray worker) and store it at once."""
+    async def commit(
+        self, row: EvalRow, index: int, done: CellRun, key: tuple[str, str] | None = None
+    ) -> CellRecord:
+        """Score a cell that ran (here or on a Ray worker) or was reused, and hand it to the writer."""
         variant = self.p.spec.variants[index]
         question_name = self.interface.question_input
         sample = Sample(
-            question=_text(row.inputs.get(question_name)) if question_name else "",
+            question=text_of(row.inputs.get(question_name)) if question_name else "",
             reference=row.reference,
             reference_contexts=row.reference_contexts,
             row=row.values,
@@ -377,10 +299,15 @@ class _Runner:
             cached=done.cached,
             sample=_sample_dict(sample),
         )
-        self.store.save_cell(self.run_id, record, scores)
+        self.cells.add((record, scores, key))
         if self.p.pairwise is not None and index in (0, 1):
             await self.pair(row.number, index, sample)
         return record
+
+    def _write_cells(self, group: list[_Pending]) -> None:
+        cells = [item for item in group if isinstance(item[0], CellRecord)]
+        later = [item for item in group if not isinstance(item[0], CellRecord)]
+        self.store.save_group(self.run_id, cells, later)
 
     async def score(self, sample: Sample) -> dict[str, Score]:
         scores: dict[str, Score] = {}
@@ -414,14 +341,20 @@ class _Runner:
             scores = await self.p.pairwise.compare(first, second, self.p.env)
         for position, score in enumerate(scores):
             name = self.p.spec.variants[position].name
-            self.store.save_scores(self.run_id, number, name, {self.p.pairwise.label: score})
+            self.cells.add((number, name, {self.p.pairwise.label: score}))
 
     async def run(
         self, progress: Progress, on_progress: Callable[[Progress], None] | None, cancel: threading.Event
     ) -> str:
         from studio.engine import RunStore
+        from studio.engine.batch import GroupWriter, record_writer
+        from studio.engine.scrub import flow_scrubber
 
-        self.run_store = RunStore()
+        run_store = RunStore()
+        # Resolved once per variant, not once per cell; the scrubber follows later secrets too.
+        self.scrubbers = [flow_scrubber(c) for c in self.p.compiled]
+        self.records = [record_writer(run_store, str(self.p.flow_path), s) for s in self.scrubbers]
+        self.cells = GroupWriter(self._write_cells)
         limit = max(1, self.p.spec.concurrency) if self.ray is None else self.ray.in_flight()
         size = 1 if self.ray is None else max(1, self.ray.block_cells)
         cells: list[tuple[EvalRow, int]] = []
@@ -470,7 +403,10 @@ class _Runner:
         finally:
             for task in pending:
                 task.cancel()
-            self.run_store.close()
+            self.cells.flush()
+            for records in self.records:
+                records.flush()
+            run_store.close()
             if self.ray is not None:
                 self.ray.close()
         return "stopped" if cancel.is_set() else "finished"

@@ -1,9 +1,11 @@
 """Evaluation runs in SQLite (`evaluations.sqlite` in the user data folder).
 
 A run holds its configuration (flow and dataset with their hashes, variants, metrics, judge); a
-cell (row x variant) is written in its own transaction the moment it finishes, with its scores and
-the id of the engine's run record, so a stopped or crashed evaluation loses only the cells that
-were still running, and `--resume` knows exactly which ones those are.
+finished cell (row x variant) is stored with its scores and the id of the engine's run record, in
+groups (`save_group`, one transaction per group of up to 256 cells or half a second), so a stopped
+evaluation keeps every finished cell, a crashed one loses at most the last half second of cells,
+and `--resume` knows exactly which ones to run again. A reusable cell (see `cells`) is also stored
+under its key, so a later run of the same flow on the same row can take it without running.
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ CREATE TABLE IF NOT EXISTS eval_scores (
     PRIMARY KEY (run_id, row, variant, metric)
 );
 CREATE INDEX IF NOT EXISTS eval_scores_metric ON eval_scores (run_id, metric, variant);
+CREATE TABLE IF NOT EXISTS eval_reusable (
+    flow_hash TEXT, row_key TEXT, run_id TEXT, row INTEGER, variant TEXT,
+    PRIMARY KEY (flow_hash, row_key)
+);
 CREATE TABLE IF NOT EXISTS eval_ratings (
     run_id TEXT, row INTEGER, variant TEXT, thumb INTEGER, stars INTEGER, comment TEXT, updated REAL,
     PRIMARY KEY (run_id, row, variant)
@@ -42,6 +48,13 @@ CREATE TABLE IF NOT EXISTS eval_ratings (
 """
 
 MAX_SAMPLE_CHARS = 200_000
+
+
+def _sample_text(sample: dict[str, Any]) -> str:
+    text = json.dumps(sample, ensure_ascii=False, default=repr)
+    if len(text) > MAX_SAMPLE_CHARS:
+        text = json.dumps({"answer": str(sample.get("answer", ""))[:20_000], "truncated": True})
+    return text
 
 
 @dataclass
@@ -193,36 +206,88 @@ class EvalStore:
     def delete_run(self, run_id: str) -> None:
         """Forget a run and its cells."""
         with self._lock, self._db:
-            for table in ("eval_runs", "eval_cells", "eval_scores", "eval_ratings"):
+            for table in ("eval_runs", "eval_cells", "eval_scores", "eval_ratings", "eval_reusable"):
                 self._db.execute(f"DELETE FROM {table} WHERE run_id = ?", (run_id,))
 
     # ----------------------------------------------------------------- cells
 
-    def save_cell(self, run_id: str, cell: CellRecord, scores: dict[str, Score]) -> None:
+    def save_cell(
+        self, run_id: str, cell: CellRecord, scores: dict[str, Score], key: tuple[str, str] | None = None
+    ) -> None:
         """Write one finished cell and its scores in one transaction."""
-        sample = json.dumps(cell.sample, ensure_ascii=False, default=repr)
-        if len(sample) > MAX_SAMPLE_CHARS:
-            sample = json.dumps({"answer": str(cell.sample.get("answer", ""))[:20_000], "truncated": True})
+        self.save_group(run_id, [(cell, scores, key)], [])
+
+    def save_group(
+        self,
+        run_id: str,
+        cells: list[tuple[CellRecord, dict[str, Score], tuple[str, str] | None]],
+        scores: list[tuple[int, str, dict[str, Score]]],
+    ) -> None:
+        """Write finished cells (with their scores and (flow hash, row key) when reusable) and later
+        scores in one transaction."""
         with self._lock, self._db:
-            self._db.execute(
+            self._db.executemany(
                 "INSERT OR REPLACE INTO eval_cells VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    run_id,
-                    cell.row,
-                    cell.variant,
-                    cell.status,
-                    cell.error,
-                    cell.flow_run_id,
-                    cell.duration_s,
-                    cell.prompt_tokens,
-                    cell.completion_tokens,
-                    cell.cost_usd,
-                    int(cell.cached),
-                    sample,
-                ),
+                [
+                    (
+                        run_id,
+                        cell.row,
+                        cell.variant,
+                        cell.status,
+                        cell.error,
+                        cell.flow_run_id,
+                        cell.duration_s,
+                        cell.prompt_tokens,
+                        cell.completion_tokens,
+                        cell.cost_usd,
+                        int(cell.cached),
+                        _sample_text(cell.sample),
+                    )
+                    for cell, _, _ in cells
+                ],
             )
-            self._write_scores(run_id, cell.row, cell.variant, scores)
+            self._db.executemany(
+                "INSERT OR REPLACE INTO eval_scores VALUES (?,?,?,?,?,?,?)",
+                [
+                    (run_id, cell.row, cell.variant, name, s.value, s.reason, s.note)
+                    for cell, cell_scores, _ in cells
+                    for name, s in cell_scores.items()
+                ]
+                + [
+                    (run_id, row, variant, name, s.value, s.reason, s.note)
+                    for row, variant, later in scores
+                    for name, s in later.items()
+                ],
+            )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO eval_reusable VALUES (?,?,?,?,?)",
+                [
+                    (*key, run_id, cell.row, cell.variant)
+                    for cell, _, key in cells
+                    if key is not None and cell.status == "succeeded"
+                ],
+            )
             self._db.execute("UPDATE eval_runs SET updated = ? WHERE run_id = ?", (time.time(), run_id))
+
+    def has_reusable(self, flow_hash: str) -> bool:
+        """Whether any stored cell of a flow that does this (`engine.batch.flow_hash`) can be reused."""
+        with self._lock:
+            found = self._db.execute("SELECT 1 FROM eval_reusable WHERE flow_hash = ? LIMIT 1", (flow_hash,))
+            return found.fetchone() is not None
+
+    def reusable_cell(self, flow_hash: str, row_key: str) -> tuple[dict[str, Any], str | None] | None:
+        """(sample, run record id) of the latest succeeded cell under the key, if its sample is whole."""
+        with self._lock:
+            found = self._db.execute(
+                "SELECT c.sample, c.flow_run_id FROM eval_reusable k JOIN eval_cells c "
+                "ON c.run_id = k.run_id AND c.row = k.row AND c.variant = k.variant "
+                "WHERE k.flow_hash = ? AND k.row_key = ? AND c.status = 'succeeded'",
+                (flow_hash, row_key),
+            ).fetchone()
+        if found is None:
+            return None
+        sample = json.loads(found[0])
+        return None if sample.get("truncated") else (sample, found[1])
 
     def save_scores(self, run_id: str, row: int, variant: str, scores: dict[str, Score]) -> None:
         """Add or replace scores of a stored cell (pairwise scores arrive after both cells)."""
