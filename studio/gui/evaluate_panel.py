@@ -23,9 +23,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -35,11 +32,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.gui.evaluate_metrics import MetricPicker
 from studio.gui.evaluate_results import CompareView, ResultsView
 from studio.gui.evaluate_worker import EvalWorker
 
 SHOWN_ROWS = 500  # the table shows (and edits) at most this many rows; bigger files are read-only
-DEFAULT_METRICS = ("exact_match", "latency")
 VALUE_ROLE = Qt.ItemDataRole.UserRole  # a dataset cell's original value (kept for its JSON type)
 
 
@@ -74,7 +71,6 @@ class EvaluatePanel(QWidget):
         self.worker.finished.connect(self._on_finished)
         self.worker.crashed.connect(self._on_crashed)
         self._build()
-        self._fill_metrics()
         self.retranslate()
 
     # -- layout -------------------------------------------------------------------------------
@@ -115,12 +111,8 @@ class EvaluatePanel(QWidget):
         box.addWidget(self.variants_table, 1)
         box.addLayout(buttons)
 
-        self.metrics_box = QGroupBox(self)
-        self.metrics_list = QListWidget(self)
-        self.judge_edit = QLineEdit(self)
-        box = QVBoxLayout(self.metrics_box)
-        box.addWidget(self.metrics_list, 1)
-        box.addWidget(self.judge_edit)
+        self.metrics_box = self.metric_picker = MetricPicker(self)
+        self.metrics_list, self.judge_edit = self.metric_picker.metrics_list, self.metric_picker.judge_edit
 
         setup = self.setup_page = QWidget(self)
         row = QHBoxLayout(setup)
@@ -146,6 +138,9 @@ class EvaluatePanel(QWidget):
         self.stop_button = QPushButton(self)
         self.stop_button.clicked.connect(self.worker.stop)
         self.stop_button.setEnabled(False)
+        self.resume_button = QPushButton(self)
+        self.resume_button.clicked.connect(self.resume)
+        self.resume_button.setEnabled(False)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
@@ -156,6 +151,7 @@ class EvaluatePanel(QWidget):
         controls = QHBoxLayout()
         controls.addWidget(self.run_button)
         controls.addWidget(self.stop_button)
+        controls.addWidget(self.resume_button)
         controls.addWidget(self.progress, 1)
         controls.addWidget(self.status, 2)
         controls.addWidget(self.report_button)
@@ -164,19 +160,6 @@ class EvaluatePanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(controls)
         layout.addWidget(self.pages, 1)
-
-    def _fill_metrics(self) -> None:
-        from studio.evaluation import list_metrics
-
-        self.metrics_list.clear()
-        for info in sorted(list_metrics(), key=lambda i: (i["kind"], i["name"])):
-            if info.get("option"):  # regex, json_schema, geval need an argument: the CLI's job
-                continue
-            item = QListWidgetItem(info["name"], self.metrics_list)
-            item.setData(VALUE_ROLE, info)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            checked = info["name"] in DEFAULT_METRICS
-            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -201,23 +184,6 @@ class EvaluatePanel(QWidget):
         self.add_variant_row.setText(self.tr("Add"))
         self.remove_variant_row.setText(self.tr("Remove"))
         self.load_variants_button.setText(self.tr("Load file…"))
-        self.metrics_box.setTitle(self.tr("Metrics"))
-        self.judge_edit.setPlaceholderText(self.tr("Judge model (for judge metrics)"))
-        needs_text = {
-            "reference": self.tr("a reference column"),
-            "contexts": self.tr("retrieved contexts"),
-            "judge": self.tr("a judge model"),
-            "embeddings": self.tr("embeddings (offline)"),
-        }
-        for index in range(self.metrics_list.count()):
-            item = self.metrics_list.item(index)
-            info = item.data(VALUE_ROLE)
-            needs = [needs_text.get(n, n) for n in info["needs"]]
-            item.setToolTip(
-                info["description"]
-                + "\n"
-                + self.tr("Needs: %s") % (", ".join(needs) if needs else self.tr("nothing"))
-            )
         self.pages.setTabText(0, self.tr("Setup"))
         self.pages.setTabText(1, self.tr("Results"))
         self.pages.setTabText(2, self.tr("Compare runs"))
@@ -229,6 +195,8 @@ class EvaluatePanel(QWidget):
         self.results.bars.scatter_title = self.tr("Cost (y) against mean latency (x) per variant")
         self.run_button.setText(self.tr("Run evaluation"))
         self.stop_button.setText(self.tr("Stop"))
+        self.resume_button.setText(self.tr("Resume"))
+        self.resume_button.setToolTip(self.tr("Run the cells this evaluation has not finished yet"))
         self.report_button.setText(self.tr("Open report"))
         self.results.bars.empty_text = self.tr("Mean scores appear here after a run")
         self.results.rating.label.setText(self.tr("Your rating of the selected cell:"))
@@ -424,16 +392,12 @@ class EvaluatePanel(QWidget):
     # -- metrics ------------------------------------------------------------------------------
 
     def checked_metrics(self) -> list[str]:
-        """The metrics ticked in the list, in list order."""
-        items = (self.metrics_list.item(i) for i in range(self.metrics_list.count()))
-        return [item.text() for item in items if item.checkState() == Qt.CheckState.Checked]
+        """The metrics ticked in the list, in list order, with their options ("regex:^A")."""
+        return self.metric_picker.specs()
 
     def set_metrics(self, names: list[str]) -> None:
         """Tick exactly these metrics."""
-        for index in range(self.metrics_list.count()):
-            item = self.metrics_list.item(index)
-            checked = item.text() in names
-            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.metric_picker.set_checked(names)
 
     # -- running ------------------------------------------------------------------------------
 
@@ -458,10 +422,11 @@ class EvaluatePanel(QWidget):
             return False
         if self.dataset_dirty and self.save_dataset() is None:
             return False
-        metrics = self.checked_metrics()
-        if not metrics:
-            self.set_status(lambda: self.tr("Tick at least one metric"))
+        problem = self.metric_picker.problem()
+        if problem is not None:
+            self.set_status(lambda: problem)
             return False
+        metrics = self.checked_metrics()
         variants = self.variants()
         self._variant_names = [v.name for v in variants]
         spec = EvalSpec(
@@ -469,7 +434,7 @@ class EvaluatePanel(QWidget):
             str(self.dataset_path),
             metrics=metrics,
             variants=variants,
-            judge=self.judge_edit.text().strip() or None,
+            judge=self.metric_picker.judge(),
         )
         self.run_id = None
         self.progress.setRange(0, 0)  # busy until the first cell tells the total
@@ -478,9 +443,24 @@ class EvaluatePanel(QWidget):
         self.worker.start(spec, self.store())
         return True
 
+    def resume(self) -> bool:
+        """Continue the shown evaluation run where it stopped (its finished cells are kept)."""
+        if self.run_id is None or self.worker.running:
+            return False
+        info = self.store().get_run(self.run_id)
+        if info is None or info.status == "finished":
+            return False
+        self._variant_names = [str(v.get("name")) for v in info.config.get("variants", [])]
+        self.progress.setRange(0, 0)
+        self.set_status(lambda: self.tr("Resuming…"))
+        self._set_running(True)
+        self.worker.start(None, self.store(), resume=self.run_id)
+        return True
+
     def _set_running(self, running: bool) -> None:
         self.run_button.setEnabled(not running)
         self.stop_button.setEnabled(running)
+        self.resume_button.setEnabled(False)
         self.setup_page.setEnabled(not running)
 
     def _on_started(self, run_id: str) -> None:
@@ -531,6 +511,9 @@ class EvaluatePanel(QWidget):
         self.results.bars.show_report(report)
         self.compare.set_run(self.store(), run_id)
         self.report_button.setEnabled(True)
+        # A stopped run, or one whose process ended mid-way ("running" left behind), can go on.
+        unfinished = report["run"]["status"] in ("stopped", "failed", "running")
+        self.resume_button.setEnabled(unfinished and not self.worker.running)
 
     # -- rating and report --------------------------------------------------------------------
 

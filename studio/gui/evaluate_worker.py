@@ -28,13 +28,13 @@ class EvalWorker(QObject):
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def start(self, spec: Any, store: Any) -> None:
-        """Run `studio.evaluation.run_evaluation(spec)` off the GUI thread."""
+    def start(self, spec: Any, store: Any, resume: str | None = None) -> None:
+        """Run `studio.evaluation.run_evaluation(spec)` (or resume run `resume`) off the GUI thread."""
         if self.running:
             raise RuntimeError("an evaluation is already running")
         self._cancel = threading.Event()
         self._thread = threading.Thread(
-            target=self._work, args=(spec, store, self._cancel), name="studio-eval", daemon=True
+            target=self._work, args=(spec, store, self._cancel, resume), name="studio-eval", daemon=True
         )
         self._thread.start()
 
@@ -49,12 +49,13 @@ class EvalWorker(QObject):
             return not self._thread.is_alive()
         return True
 
-    def _work(self, spec: Any, store: Any, cancel: threading.Event) -> None:
+    def _work(self, spec: Any, store: Any, cancel: threading.Event, resume: str | None) -> None:
         from studio.evaluation import run_evaluation
 
         try:
             outcome = run_evaluation(
                 spec,
+                resume=resume,
                 store=store,
                 cancel=cancel,
                 on_start=lambda run_id: self._deliver.emit(("started", run_id)),

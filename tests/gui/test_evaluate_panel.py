@@ -208,3 +208,89 @@ def test_stop_keeps_the_finished_cells(qtbot, eval_window, tmp_path):
     assert 0 < len(stored) < 3000
     assert panel.results.grid.rowCount() == len(stored)
     assert panel.run_button.isEnabled() and not panel.stop_button.isEnabled()
+
+
+def _ended(qtbot, panel, click) -> None:
+    ended: list[object] = []
+    panel.worker.finished.connect(ended.append)
+    panel.worker.crashed.connect(ended.append)
+    qtbot.mouseClick(click, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(ended), timeout=120_000)
+    assert not isinstance(ended[0], str), ended[0]
+
+
+def test_resume_finishes_a_stopped_evaluation(qtbot, eval_window, tmp_path):
+    panel = eval_window.evaluate
+    rows = [{"question": f"q{i}", "reference": f"Answer: q{i}"} for i in range(600)]
+    assert panel.set_dataset(jsonl(tmp_path / "many.jsonl", rows))
+    panel.set_metrics(["exact_match"])
+    stop_once = [True]
+
+    def stop(_progress) -> None:
+        if stop_once and stop_once.pop():
+            panel.stop_button.click()
+
+    panel.worker.progressed.connect(stop)
+    assert not panel.resume_button.isEnabled()
+    _run(qtbot, panel)
+    assert "Stopped" in panel.status.text() and panel.resume_button.isEnabled()
+    run_id = panel.run_id
+
+    _ended(qtbot, panel, panel.resume_button)
+
+    assert panel.run_id == run_id and "Finished" in panel.status.text()
+    assert panel.results.grid.rowCount() == 600
+    assert not panel.resume_button.isEnabled()
+    store = EvalStore()
+    try:
+        assert store.get_run(run_id).status == "finished"
+        assert len(list(store.iter_cells(run_id))) == 600
+    finally:
+        store.close()
+
+
+def test_option_metrics_are_given_their_option_in_the_panel(qtbot, eval_window, tmp_path):
+    panel = eval_window.evaluate
+    picker = panel.metric_picker
+    assert panel.set_dataset(jsonl(tmp_path / "qa.jsonl", ROWS[:2]))
+    panel.set_metrics([])
+    names = [
+        picker.metrics_list.item(i).data(Qt.ItemDataRole.UserRole)["name"]
+        for i in range(picker.metrics_list.count())
+    ]
+    assert {"regex", "json_schema", "geval", "contains"} <= set(names)
+
+    # Select regex as a user would and type a pattern into the option box.
+    regex = picker.metrics_list.item(names.index("regex"))
+    picker.metrics_list.setCurrentItem(regex)
+    assert picker.option_edit.isEnabled() and "regular expression" in picker.option_edit.placeholderText()
+    qtbot.keyClicks(picker.option_edit, "^Answer")
+    assert regex.checkState() == Qt.CheckState.Checked and regex.text() == "regex: ^Answer"
+
+    # A JSON schema read from a file chosen in the dialog.
+    schema = tmp_path / "schema.json"
+    schema.write_text('{"type": "object"}', encoding="utf-8")
+    picker.choose_file = lambda: str(schema)
+    picker.metrics_list.setCurrentItem(picker.metrics_list.item(names.index("json_schema")))
+    qtbot.mouseClick(picker.option_file, Qt.MouseButton.LeftButton)
+    assert panel.checked_metrics() == ["json_schema:@" + str(schema), "regex:^Answer"] or set(
+        panel.checked_metrics()
+    ) == {"json_schema:@" + str(schema), "regex:^Answer"}
+
+    _run(qtbot, panel)
+
+    report = panel.store().get_run(panel.run_id)
+    assert any(m.startswith("regex:") for m in report.config["metrics"])
+    cells = {c.row: c for c in panel.store().iter_cells(panel.run_id)}
+    scores = panel.store().cell_scores(panel.run_id, 1, cells[1].variant)
+    assert scores["regex:^Answer"].value == 1.0  # "Answer: forty-two" matches
+    assert scores[next(k for k in scores if k.startswith("json_schema"))].value == 0.0  # not JSON
+
+
+def test_an_option_metric_without_its_option_is_explained_before_running(qtbot, eval_window, tmp_path):
+    panel = eval_window.evaluate
+    assert panel.set_dataset(jsonl(tmp_path / "qa.jsonl", ROWS[:2]))
+    panel.set_metrics(["regex"])
+    assert panel.run() is False
+    assert "regex" in panel.status.text()
+    assert panel.run_id is None
