@@ -33,7 +33,7 @@ from studio.runtime.llm.remote_errors import (
     status_failure,
     timeout_failure,
 )
-from studio.runtime.llm.types import ChatRequest, ProviderError
+from studio.runtime.llm.types import ChatRequest, ProviderError, sampling_params
 
 # What an OpenAI-compatible local server gets as a key when it needs none (the client insists).
 PLACEHOLDER_KEY = "not-needed"
@@ -143,21 +143,7 @@ def request_params(
         "messages": messages,
         "temperature": request.temperature,
     }
-    if request.max_tokens is not None:
-        params["max_tokens"] = request.max_tokens
-    if request.top_p is not None:
-        params["top_p"] = request.top_p
-    if request.seed is not None:
-        params["seed"] = request.seed
-    if request.stop:
-        params["stop"] = list(request.stop)
-    if request.response_format == "json" or (request.response_format == "json_schema" and json_object):
-        params["response_format"] = {"type": "json_object"}
-    elif request.response_format == "json_schema" and request.json_schema:
-        params["response_format"] = {
-            "type": "json_schema",
-            "json_schema": {"name": "output", "schema": request.json_schema},
-        }
+    params.update(sampling_params(request, json_object))
     return params
 
 

@@ -32,7 +32,14 @@ from studio.runtime.llm.remote_errors import (
     status_failure,
     timeout_failure,
 )
-from studio.runtime.llm.types import ChatRequest, ChatResult, LLMError, LLMTimeout, MissingApiKey
+from studio.runtime.llm.types import (
+    ChatRequest,
+    ChatResult,
+    LLMError,
+    LLMTimeout,
+    MissingApiKey,
+    sampling_params,
+)
 from studio.runtime.llm.usage import cost_usd, counted_usage
 
 __all__ = ["PLACEHOLDER_KEY", "api_key_for", "backoff_delay", "chat_remote", "provider_of"]
@@ -227,21 +234,7 @@ def _call_kwargs(
         # A provider that lacks a parameter (seed, response_format) gets the call without it.
         "drop_params": True,
     }
-    if request.max_tokens is not None:
-        kwargs["max_tokens"] = request.max_tokens
-    if request.top_p is not None:
-        kwargs["top_p"] = request.top_p
-    if request.seed is not None:
-        kwargs["seed"] = request.seed
-    if request.stop:
-        kwargs["stop"] = list(request.stop)
-    if request.response_format == "json" or (request.response_format == "json_schema" and json_object):
-        kwargs["response_format"] = {"type": "json_object"}
-    elif request.response_format == "json_schema" and request.json_schema:
-        kwargs["response_format"] = {
-            "type": "json_schema",
-            "json_schema": {"name": "output", "schema": request.json_schema},
-        }
+    kwargs.update(sampling_params(request, json_object))
     if request.api_base:
         kwargs["api_base"] = request.api_base
     if key is not None:

@@ -135,3 +135,26 @@ class ProviderError(LLMError):
         self.status_code = status_code
         self.provider = provider
         super().__init__(message)
+
+
+def sampling_params(request: ChatRequest, json_object: bool = False) -> dict[str, Any]:
+    """The optional OpenAI-style body fields of a request (max_tokens, top_p, seed, stop,
+    response_format), shared by the SDK and litellm paths; `json_object` asks for plain JSON mode
+    where the server cannot take a schema."""
+    params: dict[str, Any] = {}
+    if request.max_tokens is not None:
+        params["max_tokens"] = request.max_tokens
+    if request.top_p is not None:
+        params["top_p"] = request.top_p
+    if request.seed is not None:
+        params["seed"] = request.seed
+    if request.stop:
+        params["stop"] = list(request.stop)
+    if request.response_format == "json" or (request.response_format == "json_schema" and json_object):
+        params["response_format"] = {"type": "json_object"}
+    elif request.response_format == "json_schema" and request.json_schema:
+        params["response_format"] = {
+            "type": "json_schema",
+            "json_schema": {"name": "output", "schema": request.json_schema},
+        }
+    return params
