@@ -119,7 +119,9 @@ class _Budget:
 
 
 def _tool_list(value: Any) -> list[dict[str, Any]]:
-    tools = [t for t in (value or []) if isinstance(t, dict) and t.get("name")]
+    # One wire may carry several tools (an MCP Tools node gives a list of specs).
+    flat = [t for item in (value or []) for t in (item if isinstance(item, list) else [item])]
+    tools = [t for t in flat if isinstance(t, dict) and t.get("name")]
     seen: set[str] = set()
     for tool in tools:
         if tool["name"] in seen:

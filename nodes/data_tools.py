@@ -172,8 +172,9 @@ class FileReadTool(ToolNode):
 
     def _roots(self, ctx: RunContext) -> list[Path]:
         config: FileReadTool.Config = self.config  # type: ignore[assignment]
-        folders = [*config.folders, *(ctx.extras.get("allowed_folders") or [])]
-        return [Path(os.path.realpath(ctx.resolve_path(folder))) for folder in folders]
+        # Only the folders it was given: not the host's allowed folders, the working folder or
+        # the flow's folder (unless its own list names it, as the default "." does).
+        return [Path(os.path.realpath(ctx.resolve_path(folder))) for folder in config.folders]
 
     def call(self, arguments: dict[str, Any], ctx: RunContext) -> Any:
         config: FileReadTool.Config = self.config  # type: ignore[assignment]

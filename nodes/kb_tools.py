@@ -41,7 +41,7 @@ class RetrieverTool(ToolNode):
 
     class Config(ToolConfig):
         name: str = setting("search_docs", pattern=TOOL_NAME, description="The tool's name as agents see it.")
-        kb: str = setting(..., min_length=1, description="Knowledge base name.")
+        kb: str = setting(..., min_length=1, widget="knowledge_base", description="Knowledge base name.")
         k: int = setting(4, ge=1, le=50, description="Passages returned.")
         search: Literal["hybrid", "vector", "text"] = setting(
             "hybrid", choices=["hybrid", "vector", "text"], description="How the query searches."

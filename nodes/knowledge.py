@@ -13,6 +13,7 @@ from studio.engine.errors import NodeError
 from studio.engine.node import Node, NodeConfig, Port, PortType, setting
 from studio.runtime.knowledge.embeddings import DEFAULT_MODEL, EmbeddingError, get_embedder
 from studio.runtime.knowledge.lock import KBLockTimeout
+from studio.runtime.knowledge.manage import check_model, default_embedding_model
 from studio.runtime.knowledge.query import mmr
 from studio.runtime.knowledge.vectorstore import KnowledgeBase, KnowledgeBaseError, SearchResult
 
@@ -89,12 +90,18 @@ class IngestNode(Node):
     )
 
     class Config(NodeConfig):
-        kb: str = setting("", description="Knowledge base name (letters, digits, '_', '-', '.').")
+        kb: str = setting(
+            "",
+            widget="knowledge_base",
+            description="Knowledge base name (letters, digits, '_', '-', '.').",
+        )
         embedding_model: str = setting(
-            DEFAULT_MODEL,
+            "",
             widget="model",
-            min_length=1,
-            description="Model for a new knowledge base (an existing one keeps its own). " + _MODEL_HELP,
+            description=(
+                "Model for a new knowledge base (empty: the default embedding model); an existing "
+                "one keeps the model it was built with, and naming another is an error. " + _MODEL_HELP
+            ),
         )
         metric: Literal["cosine", "l2", "dot"] = setting(
             "cosine", choices=["cosine", "l2", "dot"], description="Distance for a new knowledge base."
@@ -111,13 +118,9 @@ class IngestNode(Node):
         name = kb_name(inputs.get("kb"), config.kb)
         chunks = to_documents(inputs.get("chunks"), "chunks")
         try:
-            kb = KnowledgeBase.create(
-                name, embedding_model=config.embedding_model, metric=config.metric, exist_ok=True
-            )
-            if kb.embedding_model != config.embedding_model:
-                ctx.trace(
-                    "model", f"'{name}' uses {kb.embedding_model}; the setting applies to new bases only"
-                )
+            model = config.embedding_model.strip() or default_embedding_model()
+            kb = KnowledgeBase.create(name, embedding_model=model, metric=config.metric, exist_ok=True)
+            check_model(kb, config.embedding_model.strip() or None)
 
             def progress(done: int, total: int) -> None:
                 ctx.raise_if_cancelled()
@@ -162,7 +165,7 @@ class _Retriever(Node):
     mode: ClassVar[str] = "vector"
 
     class Config(NodeConfig):
-        kb: str = setting("", description="Knowledge base name.")
+        kb: str = setting("", widget="knowledge_base", description="Knowledge base name.")
         k: int = setting(4, ge=1, le=200, description="How many chunks to return.")
         filter: dict[str, Any] | None = setting(
             None,
@@ -239,7 +242,8 @@ class HybridRetrieverNode(_Retriever):
             advanced=True,
             description=(
                 "Weight of the vector ranking against the full-text ranking (1 = equal). Empty: 1, "
-                "but 0 for Chinese queries when the model is the built-in English-only one."
+                "but 0 for Chinese queries when the embedding model does not know Chinese (the "
+                "built-in English-only one; the model catalogue says for the others)."
             ),
         )
         candidates: int = setting(20, ge=1, advanced=True, description="Results taken from each search.")

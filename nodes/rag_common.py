@@ -22,11 +22,17 @@ __all__ = [
 def allowed_roots(ctx: RunContext, configured: Sequence[str]) -> list[Path]:
     """Folders files may be loaded from: the node's own list (relative to the flow file), the
     host's list (`ctx.extras["allowed_folders"]`, e.g. the CLI's working folder and the flow's
-    folder), else the flow's folder and the working folder."""
+    folder), else the flow's folder (the working folder only for a flow without a file); always
+    also the folders the user allowed in Settings (preference "allowed_folders")."""
+    from studio.runtime.preferences import get_preference
+
     roots = [ctx.resolve_path(p) for p in configured]
     roots += [Path(p) for p in ctx.extras.get("allowed_folders", ())]
     if not roots:
-        roots = [p for p in (ctx.base_dir, Path.cwd()) if p is not None]
+        roots = [ctx.base_dir if ctx.base_dir is not None else Path.cwd()]
+    chosen = get_preference("allowed_folders", [])
+    if isinstance(chosen, list):
+        roots += [Path(p).expanduser() for p in chosen if isinstance(p, str) and p]
     return roots
 
 

@@ -44,7 +44,7 @@ _IN = (
 
 
 class _LLMRetrieverConfig(NodeConfig):
-    kb: str = setting("", description="Knowledge base name.")
+    kb: str = setting("", widget="knowledge_base", description="Knowledge base name.")
     k: int = setting(4, ge=1, le=100, description="How many chunks to return.")
     search: SearchMode = setting(
         "hybrid", choices=["hybrid", "vector", "text"], description="How each query searches."

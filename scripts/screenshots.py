@@ -101,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
             tab.scene.select_nodes([next(iter(tab.scene.nodes))])
     settle()
     window.grab().save(str(args.out / "template_flow.png"))
+    from editor_screenshots import editor_shots  # menus, find bar, shortcut sheet, node docs
+
+    shots = editor_shots(window, args.out, settle)
 
     tab = window.new_flow()
     last = demo_flow(tab.doc, llm=not args.no_llm)
@@ -126,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         settle(0.2)
         dialog.grab().save(str(args.out / f"{name}.png"))
     dialog.close()
-    for name in ("start_page", "template_flow", "finished_run", "settings_keys", "settings_models"):
+    for name in ("start_page", "template_flow", "finished_run", "settings_keys", "settings_models", *shots):
         print(args.out / f"{name}.png")
     window.close()
     return 0 if done else 1

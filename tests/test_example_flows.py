@@ -40,7 +40,9 @@ def test_flow_loads_validates_and_round_trips(path: Path) -> None:
 
 def run_example(path: Path) -> dict[str, Any]:
     flow = load_flow(path)
-    result = run_flow(flow, INPUTS.get(path.name, {}), base_dir=path.parent, use_cache=False)
+    # flows/mcp_agent.json starts the demo MCP server: the test approves it, as --allow-mcp does.
+    extras = {"allow_mcp": True} if path.name == "mcp_agent.json" else None
+    result = run_flow(flow, INPUTS.get(path.name, {}), base_dir=path.parent, use_cache=False, extras=extras)
     assert result.status == "succeeded", result.error
     assert set(result.outputs) == {port.name for port in flow.outputs}
     return result.outputs

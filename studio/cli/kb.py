@@ -1,4 +1,5 @@
-"""`studio kb list | show NAME | search NAME QUERY | delete NAME`: knowledge bases from the shell."""
+"""`studio kb list | show | search | delete | create | add | remove | reindex`: knowledge bases
+from the shell, through the same service (`runtime/knowledge/manage.py`) as the Knowledge page."""
 
 from __future__ import annotations
 
@@ -70,19 +71,11 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     """Search a knowledge base and print the best chunks with their citations."""
     from studio.runtime.knowledge.embeddings import EmbeddingError
-    from studio.runtime.knowledge.vectorstore import KnowledgeBase, KnowledgeBaseError
+    from studio.runtime.knowledge.manage import search
+    from studio.runtime.knowledge.vectorstore import KnowledgeBaseError
 
     try:
-        kb = KnowledgeBase.open(args.name)
-        if args.mode == "text":
-            result = kb.search_text(args.query, args.k)
-        else:
-            vector = kb.embedder().embed_query(args.query)
-            result = (
-                kb.search_vector(vector, args.k)
-                if args.mode == "vector"
-                else kb.search_hybrid(args.query, vector, args.k)
-            )
+        result = search(args.name, args.query, args.k, mode=args.mode, embedding_model=args.embedding)
     except (KnowledgeBaseError, EmbeddingError) as error:
         return _fail(str(error))
     if args.json:
@@ -126,7 +119,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 def add_commands(subparsers: Any) -> None:
     """Add `kb` and its subcommands to the `studio` parser."""
-    kb = subparsers.add_parser("kb", help="list, inspect, search and delete knowledge bases")
+    kb = subparsers.add_parser("kb", help="create, fill, inspect, search and delete knowledge bases")
     sub = kb.add_subparsers(dest="kb_command", required=True)
     listing = sub.add_parser("list", help="the knowledge bases")
     listing.add_argument("--json", action="store_true")
@@ -141,9 +134,13 @@ def add_commands(subparsers: Any) -> None:
     search.add_argument("--mode", choices=["hybrid", "vector", "text"], default="hybrid")
     search.add_argument("-k", type=int, default=4)
     search.add_argument("--json", action="store_true")
+    search.add_argument("--embedding", help="check that the knowledge base uses this embedding model")
     search.set_defaults(handler=cmd_search)
     delete = sub.add_parser("delete", help="delete a knowledge base and its files")
     delete.add_argument("name")
     delete.add_argument("--yes", "-y", action="store_true", help="do not ask")
     delete.add_argument("--wait", type=float, default=30.0, help="seconds to wait for a running ingest")
     delete.set_defaults(handler=cmd_delete)
+    from studio.cli.kb_manage import add_manage_commands
+
+    add_manage_commands(sub)  # create, add, remove, reindex

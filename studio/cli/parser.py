@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from studio.cli import batch, chat, eval, gui, kb, nodes, run, validate
+from studio.cli import batch, chat, eval, gui, kb, mcp, models, nodes, run, serve, validate
 
 # In the order `studio --help` lists them.
-COMMAND_MODULES = (run, validate, nodes, batch, eval, chat, kb, gui)
+COMMAND_MODULES = (run, validate, nodes, batch, eval, chat, kb, models, serve, mcp, gui)
 
 
 def build_parser() -> argparse.ArgumentParser:

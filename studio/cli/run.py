@@ -148,36 +148,51 @@ def _allow_every_call(name: str, arguments: Any) -> bool:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Run a flow once."""
+    """Run a flow once (or continue a paused run: `--resume RUN_ID`)."""
     import threading
 
-    from studio.engine import BadInput, run_flow
+    from studio.cli.human_prompt import answer_until_done, parse_answers, resume_target
+    from studio.engine import BadInput, RunStore, run_flow
+    from studio.engine.human import human_extras, resume_run
     from studio.engine.scrub import flow_scrubber
 
+    store = RunStore()
+    if args.resume:
+        args.flow = resume_target(args, store)
+    elif not args.flow:
+        raise CliError("give a flow file to run, or --resume RUN_ID to continue a paused run", EXIT_BAD_INPUT)
     flow, compiled = compile_or_fail(args.flow)
-    inputs = parse_inputs(args.input or [], args.inputs)
+    answers = parse_answers(args.answer or [], compiled)
+    inputs = {} if args.resume else parse_inputs(args.input or [], args.inputs)
     cancel = threading.Event()
     listener: Any = None
     if args.events == "jsonl":
         listener = _StopWhenUnread(_jsonl_printer, cancel)
     elif not args.quiet and sys.stderr.isatty():
         listener = ProgressPrinter(flow)
+    options: dict[str, Any] = {
+        "on_event": listener,
+        "use_cache": not args.no_cache,
+        "cancel": cancel,
+        "base_dir": Path(args.flow).resolve().parent,
+        "store": store,
+        "extras": {
+            "allowed_folders": [str(Path.cwd()), str(Path(args.flow).resolve().parent)],
+            # The running file heads the chain, so a subflow that calls back into it is named.
+            "subflow_stack": [str(Path(args.flow).resolve())],
+            # A Human Input node or a tool to approve pauses the run (answered below).
+            **human_extras(),
+            **({"confirm_tool": _allow_every_call} if args.yes else {}),
+            # `--allow-mcp`: the MCP nodes may start their server commands (studio/runtime/mcp).
+            **({"allow_mcp": True} if args.allow_mcp else {}),
+        },
+    }
     try:
-        result = run_flow(
-            compiled,
-            inputs,
-            on_event=listener,
-            use_cache=not args.no_cache,
-            cancel=cancel,
-            base_dir=Path(args.flow).resolve().parent,
-            flow_path=str(Path(args.flow).resolve()),
-            extras={
-                "allowed_folders": [str(Path.cwd()), str(Path(args.flow).resolve().parent)],
-                # The running file heads the chain, so a subflow that calls back into it is named.
-                "subflow_stack": [str(Path(args.flow).resolve())],
-                **({"confirm_tool": _allow_every_call} if args.yes else {}),
-            },
-        )
+        if args.resume:
+            result = resume_run(args.resume, answers.pop_for(store, args.resume), flow=compiled, **options)
+        else:
+            result = run_flow(compiled, inputs, flow_path=str(Path(args.flow).resolve()), **options)
+        result = answer_until_done(result, answers, compiled, store, options, args.flow)
     except BadInput as error:
         raise CliError(f"{args.flow}: {error}", EXIT_BAD_INPUT) from None
     except KeyboardInterrupt:
@@ -187,6 +202,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     if isinstance(listener, _StopWhenUnread) and listener.broken:
         raise BrokenPipeError  # stopped because nobody reads stdout: main() exits quietly
     scrubber = flow_scrubber(compiled)
+    if result.status == "waiting":
+        from studio.cli.human_prompt import EXIT_WAITING, report_waiting
+
+        report_waiting(result, compiled, store, args.flow, as_json=args.json, scrubber=scrubber)
+        return EXIT_WAITING
     if result.status == "failed":
         for node_id, state in result.failures().items():
             reason = scrubber.text(state.error or "failed")
@@ -204,7 +224,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def add_commands(sub: Any) -> None:
     """Add `studio run` to the CLI."""
     run = sub.add_parser("run", help="run a flow once and print its outputs")
-    run.add_argument("flow", help="the flow file (.json)")
+    run.add_argument("flow", nargs="?", help="the flow file (.json); optional with --resume")
     run.add_argument(
         "--input",
         "-i",
@@ -223,4 +243,17 @@ def add_commands(sub: Any) -> None:
         action="store_true",
         help="allow every call of tools set to 'require confirmation' (nobody is asked)",
     )
+    run.add_argument(
+        "--allow-mcp",
+        action="store_true",
+        help="allow the flow's MCP nodes to start their server commands (stdio MCP servers)",
+    )
+    run.add_argument(
+        "--answer",
+        "-a",
+        action="append",
+        metavar="NODE=VALUE",
+        help="the answer for a Human Input node (or approve/deny for a tool to approve); repeatable",
+    )
+    run.add_argument("--resume", metavar="RUN_ID", help="continue a run that is waiting for input")
     run.set_defaults(handler=cmd_run)

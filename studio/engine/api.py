@@ -18,11 +18,13 @@ from studio.engine.runstore import RunStore
 from studio.engine.scheduler import (
     DEFAULT_MAX_CONCURRENCY,
     EventListener,
+    NodeState,
     RunResult,
     Scheduler,
     check_inputs,
 )
 from studio.engine.scrub import ScrubbingListener, flow_scrubber
+from studio.engine.trace_export import traced
 from studio.flow.schema import Flow
 from studio.runtime.safety.secrets import Scrubber
 
@@ -47,13 +49,16 @@ async def arun_flow(
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     extras: dict[str, Any] | None = None,
     scrubber: Scrubber | None = None,
+    run_id: str | None = None,
+    restored: Mapping[str, NodeState] | None = None,
 ) -> RunResult:
     """Validate and run a flow; FlowError if it is invalid, BadInput if the inputs do not fit.
 
     Node failures do not raise: they are in the result (status "failed") and in the run record.
     The result holds the real values; every sink (events, cache, run record) gets them scrubbed
     of the flow's secrets. `scrubber` is the flow's (`flow_scrubber`) when the caller made it
-    already: a batch resolves the flow's secrets once, not once per row.
+    already: a batch resolves the flow's secrets once, not once per row. `run_id` and `restored`
+    (finished nodes' states) continue a paused run: `studio.engine.human.aresume_run`.
     """
     compiled = flow if isinstance(flow, CompiledFlow) else compile_flow(flow, registry or default_registry())
     inputs = dict(inputs or {})
@@ -65,6 +70,7 @@ async def arun_flow(
     # nothing, and its record must be scrubbed all the same.
     if scrubber is None:
         scrubber = flow_scrubber(compiled)
+    on_event = traced(compiled, on_event)  # OpenTelemetry spans when an OTLP endpoint is set
     scheduler = Scheduler(
         compiled,
         inputs,
@@ -78,6 +84,8 @@ async def arun_flow(
         rerun=rerun,
         extras=extras,
         scrubber=scrubber,
+        run_id=run_id,
+        restored=restored,
     )
     result = await scheduler.run()
     if record:

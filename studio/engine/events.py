@@ -120,8 +120,17 @@ class NodeFailed(Event):
 @dataclass
 class RunFinished(Event):
     kind: ClassVar[str] = "run_finished"
-    status: str  # "succeeded" | "failed" | "cancelled"
+    status: str  # "succeeded" | "failed" | "cancelled" | "waiting"
     outputs: dict[str, Any]
     duration_s: float
     usage: Usage = field(default_factory=Usage)
     error: str | None = None
+
+
+@dataclass
+class NodeWaiting(Event):
+    """A node waits for a person (a Human Input node, a tool call to approve): the run pauses."""
+
+    kind: ClassVar[str] = "node_waiting"
+    node_id: str
+    question: dict[str, Any]

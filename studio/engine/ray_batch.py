@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -37,6 +38,11 @@ class RayUnavailable(RuntimeError):
 
 def import_ray() -> Any:
     """Ray, or a RayUnavailable naming the extra that installs it."""
+    if getattr(sys, "frozen", False):  # the desktop bundle is built without Ray
+        raise RayUnavailable(
+            "Ray is not available in the Chain Studio bundle: run without --ray, or install "
+            "Chain Studio with pip (pip install 'chain-studio[ray]') to use Ray"
+        )
     try:
         import ray
     except ImportError:

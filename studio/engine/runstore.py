@@ -245,6 +245,25 @@ class RunStore:
             nodes.append(record)
         return self._summary(row), nodes
 
+    def flow_path(self, run_id: str) -> str | None:
+        """The flow file a run came from (None when it was not run from a file)."""
+        with self._lock:
+            row = self._db.execute("SELECT flow_path FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+        return row[0] if row else None
+
+    def claim_waiting(self, run_id: str) -> bool:
+        """Mark a waiting run as being resumed; False when it is not waiting (taken already)."""
+        with self._lock, self._db:
+            cursor = self._db.execute(
+                "UPDATE runs SET status = 'resuming' WHERE run_id = ? AND status = 'waiting'", (run_id,)
+            )
+        return cursor.rowcount == 1
+
+    def set_status(self, run_id: str, status: str) -> None:
+        """Change a run's status (a resume that could not start gives the run back as waiting)."""
+        with self._lock, self._db:
+            self._db.execute("UPDATE runs SET status = ? WHERE run_id = ?", (status, run_id))
+
     def close(self) -> None:
         """Close the database."""
         with self._lock:

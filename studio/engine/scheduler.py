@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import threading
 import time
-import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +16,7 @@ from typing import Any, cast
 
 from studio.engine.cache import OutputCache, make_key, stable_json
 from studio.engine.context import Cancelled, RunContext
+from studio.engine.disabled import DISABLED_REASON, is_disabled, not_taken_reason
 from studio.engine.errors import BadInput, NodeError, NodeTimeout
 from studio.engine.events import (
     Event,
@@ -33,7 +32,9 @@ from studio.engine.events import (
     Usage,
 )
 from studio.engine.graph import CompiledFlow, CompiledNode
+from studio.engine.ids import new_run_id
 from studio.engine.ports import check_value, convert
+from studio.engine.waiting import WaitingForInput, pause
 from studio.runtime.safety.secrets import Scrubber
 
 log = logging.getLogger(__name__)
@@ -42,23 +43,6 @@ DEFAULT_MAX_CONCURRENCY = 32
 CANCEL_POLL_S = 0.05
 
 EventListener = Callable[[Event], None]
-
-# Random bytes for run ids, 256 ids per system call: one call per id (which also hands the GIL to
-# another thread) was a visible part of a batch row's cost. A forked child forgets its parent's.
-_ids: list[bytes] = []
-_id_lock = threading.Lock()
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_ids.clear)
-
-
-def new_run_id() -> str:
-    """A random (version 4) UUID, as `str(uuid.uuid4())`, from the OS's random source."""
-    with _id_lock:
-        if not _ids:
-            pool = os.urandom(16 * 256)
-            _ids.extend(pool[index : index + 16] for index in range(0, len(pool), 16))
-        raw = _ids.pop()
-    return str(uuid.UUID(bytes=raw, version=4))
 
 
 @dataclass
@@ -152,6 +136,7 @@ class Scheduler:
         extras: dict[str, Any] | None = None,
         run_id: str | None = None,
         scrubber: Scrubber | None = None,
+        restored: Mapping[str, NodeState] | None = None,
     ):
         self.compiled = compiled
         self.scrubber = scrubber  # the cache refuses outputs holding one of its secrets
@@ -171,6 +156,7 @@ class Scheduler:
         for node_id in rerun or ():
             self.forced |= {node_id} | compiled.descendants(node_id)
         self.states = {node_id: NodeState(compiled.nodes[node_id].spec.type) for node_id in self.selected}
+        self.states.update({i: state for i, state in (restored or {}).items() if i in self.states})
         self.finish_order: list[str] = []
         self._position = compiled.positions
         # Made on first use: most runs of small flows never hand a node to a thread, and a pool
@@ -220,6 +206,8 @@ class Scheduler:
 
     def _gather(self, node: CompiledNode) -> tuple[dict[str, Any] | None, str | None, dict[str, bool]]:
         """Input values for a node, or (None, reason) when it must be skipped."""
+        if is_disabled(node.spec.ui):  # switched off in the editor: not run, nor what needs only it
+            return None, DISABLED_REASON, {}
         active: dict[str, list[Any]] = {}
         present: dict[str, bool] = {}
         for wire in node.incoming:
@@ -230,7 +218,8 @@ class Scheduler:
                 value = convert(source.outputs[wire.source_port], wire.source_type, wire.target_type)
                 active.setdefault(wire.target_port, []).append(value)
         if node.incoming and not active:
-            return None, "every input comes from a branch that was not taken", present
+            errors = {w.source: self.states[w.source].error for w in node.incoming}
+            return None, not_taken_reason(node.incoming, errors, self.compiled.label), present
         values: dict[str, Any] = {}
         for port in node.inputs.values():
             got = active.get(port.name)
@@ -346,8 +335,13 @@ class Scheduler:
         if self.cancel_event.is_set():
             self._mark_cancelled(state)
             return None
+        if state.produced:  # restored from a paused run's checkpoint (studio.engine.human)
+            self.emit(NodeCached(self.run_id, node_id=node.id, outputs=state.outputs))
+            return None
         for wire in node.incoming:
             source = self.states[wire.source]
+            if source.status in ("waiting", "pending"):  # left for the run that resumes it
+                return None
             if source.status in ("failed", "cancelled"):
                 root = source.caused_by or wire.source
                 state.status, state.caused_by = source.status, root
@@ -458,6 +452,8 @@ class Scheduler:
             self._succeeded(node, state, node.node_class(node.config).run(values, ctx), ctx, clock)
         except Cancelled:
             self._mark_cancelled(state)
+        except WaitingForInput as waiting:
+            pause(state, waiting, self.emit, self.run_id, node.id)
         except Exception as error:  # recorded in the node's state, never raised
             state.usage.add(ctx.usage)
             state.error, state.error_type = describe_error(error), type(error).__name__
@@ -493,6 +489,9 @@ class Scheduler:
             except (asyncio.CancelledError, Cancelled):
                 state.usage.add(ctx.usage)
                 self._mark_cancelled(state)
+                return
+            except WaitingForInput as waiting:
+                pause(state, waiting, self.emit, self.run_id, node.id)
                 return
             except Exception as error:  # recorded in the node's state, never raised
                 state.usage.add(ctx.usage)
@@ -553,8 +552,8 @@ class Scheduler:
             status = "cancelled"
         elif "failed" in statuses:
             status = "failed"
-        else:
-            status = "succeeded"
+        else:  # a node waiting for a person pauses the run (studio.engine.human resumes it)
+            status = "waiting" if "waiting" in statuses else "succeeded"
         failures = [
             f"node {self.compiled.label(i)}: {s.error}"
             for i, s in self.states.items()

@@ -30,6 +30,7 @@ class ActionHandlers:
     open: Handler
     save: Handler
     save_as: Handler
+    rename_flow: Handler
     close_tab: Handler
     start_page: Handler
     settings: Handler
@@ -51,6 +52,7 @@ class ActionHandlers:
     zoom_out: Handler
     snap: Handler
     run: Handler
+    run_ask: Handler  # Run with inputs…: asks even after "Don't ask again for this flow"
     run_to: Handler
     run_from: Handler
     stop: Handler
@@ -64,6 +66,7 @@ def entries(h: ActionHandlers) -> list[tuple[str, Shortcut, Handler, str]]:
         ("open", Key.Open, h.open, "file"),
         ("save", Key.Save, h.save, "file"),
         ("save_as", Key.SaveAs, h.save_as, "file"),
+        ("rename_flow", "F2", h.rename_flow, "file"),
         ("close_tab", Key.Close, h.close_tab, "file"),
         ("start_page", None, h.start_page, "file"),
         ("settings", Key.Preferences, h.settings, "file"),
@@ -85,6 +88,7 @@ def entries(h: ActionHandlers) -> list[tuple[str, Shortcut, Handler, str]]:
         ("zoom_out", Key.ZoomOut, h.zoom_out, "view"),
         ("snap", None, h.snap, "view"),
         ("run", "F5", h.run, "run"),
+        ("run_ask", "Alt+F5", h.run_ask, "run"),
         ("run_to", "Ctrl+F5", h.run_to, "run"),
         ("run_from", "Ctrl+Shift+F5", h.run_from, "run"),
         ("stop", "Shift+F5", h.stop, "run"),
@@ -100,6 +104,10 @@ def texts() -> dict[str, tuple[str, str]]:
         "save_as": (
             translate("MainWindow", "Save &As…"),
             translate("MainWindow", "Save the flow under a new name"),
+        ),
+        "rename_flow": (
+            translate("MainWindow", "Re&name Flow…"),
+            translate("MainWindow", "Change the flow's name (also a double-click on its tab)"),
         ),
         "close_tab": (translate("MainWindow", "&Close"), translate("MainWindow", "Close this flow")),
         "start_page": (
@@ -149,6 +157,10 @@ def texts() -> dict[str, tuple[str, str]]:
             translate("MainWindow", "Align nodes to the grid when moving them"),
         ),
         "run": (translate("MainWindow", "&Run"), translate("MainWindow", "Run the whole flow (F5)")),
+        "run_ask": (
+            translate("MainWindow", "Run with &Inputs…"),
+            translate("MainWindow", "Ask for the flow's inputs, then run it (Alt+F5)"),
+        ),
         "run_to": (
             translate("MainWindow", "Run &to Selected"),
             translate("MainWindow", "Run the selected node and what it needs"),
@@ -158,6 +170,10 @@ def texts() -> dict[str, tuple[str, str]]:
             translate("MainWindow", "Re-run the selected node and everything after it"),
         ),
         "stop": (translate("MainWindow", "&Stop"), translate("MainWindow", "Stop the run (Shift+F5)")),
+        "shortcuts": (
+            translate("MainWindow", "&Keyboard Shortcuts"),
+            translate("MainWindow", "Every action and its keyboard shortcut"),
+        ),
     }
 
 
@@ -169,10 +185,11 @@ def menu_titles() -> dict[str, str]:
         "view": translate("MainWindow", "&View"),
         "run": translate("MainWindow", "&Run"),
         "window": translate("MainWindow", "&Window"),
+        "help": translate("MainWindow", "&Help"),
     }
 
 
-MENUS = ("file", "edit", "view", "run", "window")
+MENUS = ("file", "edit", "view", "run", "window", "help")
 SEPARATOR_AFTER = ("close_tab", "settings", "duplicate", "find", "zoom_out", "run_from")
 TOOLBAR = (
     "new",
@@ -193,6 +210,7 @@ TOOLBAR = (
 NEED_A_TAB = (
     "save",
     "save_as",
+    "rename_flow",
     "run",
     "run_to",
     "run_from",
@@ -221,6 +239,12 @@ class WindowActions:
             self.by_name[name] = action
             if name in SEPARATOR_AFTER:
                 self.menus[menu].addSeparator()
+        # Help > Keyboard Shortcuts: the sheet is made from these actions, so it never goes stale.
+        sheet = QAction(window)
+        sheet.setShortcut(QKeySequence(Key.HelpContents))
+        sheet.triggered.connect(lambda _checked=False: self.show_shortcuts(window))
+        self.menus["help"].addAction(sheet)
+        self.by_name["shortcuts"] = sheet
         self.recent_menu = QMenu(self.menus["file"])
         self.menus["file"].insertMenu(self.by_name["save"], self.recent_menu)
         self.recent_menu.aboutToShow.connect(self.fill_recent_menu)
@@ -268,6 +292,14 @@ class WindowActions:
             self.menus[key].setTitle(title)
         self.toolbar.setWindowTitle(translate("MainWindow", "Main toolbar"))
         self.recent_menu.setTitle(translate("MainWindow", "Open &Recent"))
+
+    def show_shortcuts(self, parent: QMainWindow) -> object:
+        """Open the keyboard-shortcut sheet (non-modal; returns the dialog)."""
+        from studio.gui.shortcuts_dialog import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self, parent)
+        dialog.show()
+        return dialog
 
     def fill_recent_menu(self) -> None:
         """List recently opened flows in File > Open Recent."""

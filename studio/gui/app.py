@@ -16,6 +16,10 @@ def main(argv: list[str] | None = None) -> int:
     """Open the main window (with a file if one is given) and run the event loop."""
     args = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    from studio.gui.platform_check import check_or_explain
+
+    if (code := check_or_explain()) is not None:  # before Qt: its own abort names no package
+        return code
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 

@@ -3,6 +3,7 @@ conversation so far (and a session id for memory nodes); the reply streams in as
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
@@ -18,6 +19,29 @@ from PySide6.QtWidgets import (
 )
 
 
+@dataclass
+class ChatState:
+    """One tab's conversation, kept while another tab's is shown (the chat belongs to its tab)."""
+
+    history: list[dict[str, Any]] = field(default_factory=list)
+    pending: str = ""
+    waiting: bool = False
+    session: str = "default"
+    draft: str = ""
+    error: str = ""
+
+    def finish(self, reply: str | None, error: str) -> None:
+        """A turn ended while the tab was not shown: the same outcome as ChatPanel.finished."""
+        self.waiting, self.pending = False, ""
+        if reply:
+            self.history.append({"role": "assistant", "content": reply})
+            self.error = ""
+            return
+        if self.history and self.history[-1]["role"] == "user":
+            self.history.pop()
+        self.error = error
+
+
 class ChatPanel(QWidget):
     """Transcript, a session name and a message box. The window does the running."""
 
@@ -28,6 +52,7 @@ class ChatPanel(QWidget):
         self.history: list[dict[str, Any]] = []
         self.pending = ""  # the reply being streamed
         self.waiting = False
+        self._error = ""  # the failed turn's message shown under the transcript
         self.session_label = QLabel(self)
         self.session = QLineEdit("default", self)
         self.clear_button = QPushButton(self)
@@ -60,6 +85,25 @@ class ChatPanel(QWidget):
         self.send_button.setText(self.tr("Send"))
         self.send_button.setToolTip(self.tr("Run the flow with this message (Enter)"))
         self._render()
+
+    def state(self) -> ChatState:
+        """What the panel shows now, to keep for its tab."""
+        return ChatState(
+            list(self.history),
+            self.pending,
+            self.waiting,
+            self.session.text(),
+            self.message.text(),
+            self._error,
+        )
+
+    def set_state(self, state: ChatState) -> None:
+        """Show a tab's conversation (after a tab switch)."""
+        self.history = list(state.history)
+        self.pending, self.waiting = state.pending, state.waiting
+        self.session.setText(state.session)
+        self.message.setText(state.draft)
+        self._render(state.error)
 
     def clear(self) -> None:
         self.history = []
@@ -96,6 +140,7 @@ class ChatPanel(QWidget):
         self._render(error or self.tr("(no reply)"))
 
     def _render(self, error: str = "") -> None:
+        self._error = error
         parts = []
         for message in self.history:
             who = self.tr("You") if message["role"] == "user" else self.tr("Flow")

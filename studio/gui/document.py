@@ -38,6 +38,7 @@ class FlowDocument(QObject):
     edgeRemoved = Signal(object)  # EdgeKey
     dirtyChanged = Signal(bool)
     pathChanged = Signal(object)  # Path | None
+    nameChanged = Signal(str)  # the flow's name (renamed, or following Save As)
     commentAdded = Signal(str)
     commentRemoved = Signal(str)
     commentChanged = Signal(str)
@@ -57,8 +58,12 @@ class FlowDocument(QObject):
 
             registry = default_registry()
         self.registry = registry
-        self.flow = flow if flow is not None else Flow()
+        # A new flow is named in the UI language (the name is the user's from then on).
+        self.flow = flow if flow is not None else Flow(name=self.tr("Untitled flow"))
         self.path = path
+        # An unsaved copy of a template keeps resolving its relative paths against the template's
+        # folder (not the app's working folder) until it is saved somewhere.
+        self.template_dir: Path | None = None
         self.uid = uuid.uuid4().hex[:8]  # this open document, for autosave file names
         self._nodes: dict[str, NodeSpec] = {n.id: n for n in self.flow.nodes}
         self._ports: dict[str, tuple[list[Port], list[Port]]] = {}
@@ -81,11 +86,18 @@ class FlowDocument(QObject):
         """Load a flow file (FlowError explains what is wrong with it)."""
         return cls(load_flow(path), registry=registry, path=Path(path))
 
+    @property
+    def base_dir(self) -> Path | None:
+        """The folder relative paths in the flow resolve against: the flow file's folder."""
+        return self.path.parent if self.path else self.template_dir
+
     def save(self, path: Path | None = None) -> Path:
         """Write the flow atomically to `path` (or where it came from) and mark it clean."""
         target = Path(path) if path is not None else self.path
         if target is None:
             raise ValueError("this flow has never been saved: choose a file name")
+        if target != self.path and target.stem:  # the name follows Save As (not an undo step)
+            self._set_name(target.stem[:200])
         save_flow(self.flow, target)
         if target != self.path:
             self.path = target
@@ -99,8 +111,8 @@ class FlowDocument(QObject):
         return not self.undo_stack.isClean()
 
     def title(self) -> str:
-        """What a tab shows: the file name, else the flow's name."""
-        return self.path.name if self.path else self.flow.name
+        """What a tab shows: the flow's name (it follows Save As; the tooltip shows the file)."""
+        return self.flow.name
 
     def text(self) -> str:
         """The flow as it would be saved."""
@@ -437,6 +449,10 @@ class FlowDocument(QObject):
     def _set_ui(self, node_id: str, ui: dict[str, Any]) -> None:
         self._nodes[node_id].ui = ui
         self.nodeMoved.emit(node_id)
+
+    def _set_name(self, name: str) -> None:
+        self.flow.name = name
+        self.nameChanged.emit(name)
 
     def _set_position(self, node_id: str, pos: tuple[float, float]) -> None:
         ui = dict(self._nodes[node_id].ui)

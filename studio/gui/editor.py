@@ -13,6 +13,7 @@ from studio.engine import events as ev
 from studio.gui.canvas.scene import FlowScene
 from studio.gui.canvas.view import FlowView
 from studio.gui.document import FlowDocument
+from studio.gui.find_bar import FindBar
 
 
 @dataclass
@@ -23,6 +24,8 @@ class NodeRun:
     outputs: dict[str, Any] | None = None
     streamed: str = ""
     error: str = ""
+    error_type: str = ""  # the engine's exception type name ("UpstreamFailed": not run)
+    caused_by: str = ""  # the node whose failure stopped this one
     duration_s: float | None = None
     tokens: int = 0
     tokens_estimated: bool = False  # counted here: the provider reported no usage
@@ -68,17 +71,44 @@ class EditorTab(QWidget):
         self.view = FlowView(self.scene, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.find_bar = FindBar(self.scene, self.view, self)  # Ctrl+F; hidden until then
+        layout.addWidget(self.find_bar)
         layout.addWidget(self.view)
         self.runs: dict[str, NodeRun] = {}
         self.last_inputs: dict[str, Any] = {}
         self.last_status = ""
         self.last_run_id = ""
         self.last_outputs: dict[str, Any] = {}
+        # What earlier runs produced, kept to show (marked stale) where the last run produced
+        # nothing: never shown as if the last run had made it.
+        self.earlier_runs: dict[str, NodeRun] = {}
+        self.earlier_outputs: dict[str, Any] = {}
+        self.last_problem: tuple[str, str] = ("", "")  # what failed in the last run, its details
+
+    def _skip_text(self, reason: str) -> str:
+        """The engine's reason for a node switched off (or fed by one) in the UI language."""
+        import re
+
+        from studio.engine.disabled import DISABLED_REASON
+
+        if reason == DISABLED_REASON:
+            return self.tr("Not run: this node is switched off (right-click it to enable it).")
+        upstream = re.fullmatch(r"not run: upstream node (.+) is disabled", reason)
+        if upstream:
+            return self.tr("Not run: %s before it is switched off.") % upstream.group(1)
+        return reason
 
     def node_run(self, node_id: str) -> NodeRun:
         return self.runs.setdefault(node_id, NodeRun())
 
     def clear_run(self) -> None:
+        for node_id, run in self.runs.items():
+            if run.outputs:
+                self.earlier_runs[node_id] = run
+        if self.last_outputs:
+            self.earlier_outputs = self.last_outputs
+            self.last_outputs = {}
         self.runs.clear()
         self.scene.clear_run_state()
 
@@ -124,15 +154,21 @@ class EditorTab(QWidget):
             state.status, state.outputs = "cached", dict(event.outputs)
             item.set_run_state("cached", "", preview(event.outputs))
         elif isinstance(event, ev.NodeSkipped):
-            state.status, state.error = "skipped", event.reason
-            item.set_run_state("skipped", "", event.reason)
+            # Switched off in the editor, or fed only by such a node: "not run", not "skipped".
+            skipped = "not_run" if event.reason.startswith("not run") else "skipped"
+            state.status, state.error = skipped, self._skip_text(event.reason)
+            item.set_run_state(skipped, "", state.error)
         elif isinstance(event, ev.NodeFailed):
-            state.status = "failed"
-            cause = ""
-            if event.caused_by and event.caused_by != node_id:
-                cause = "\n" + self.tr("(because %s failed)") % self.doc.flow.label(event.caused_by)
-            state.error = f"{event.error_type}: {event.error}{cause}"
+            from studio.gui.error_text import explain
+
+            # A node that never ran because an upstream one failed is "not run", not "failed".
+            upstream = event.error_type == "UpstreamFailed"
+            state.status = "not_run" if upstream else "failed"
+            state.error, state.error_type = event.error, event.error_type
+            state.caused_by = event.caused_by or ""
+            cause = self.scene.nodes.get(state.caused_by) if upstream else None
+            text = explain(event.error, event.error_type, upstream=cause.title if cause else "")
             item.set_run_state(
-                "failed", format_duration(event.duration_s) if event.duration_s else "", event.error
+                state.status, format_duration(event.duration_s) if event.duration_s else "", text.sentence
             )
         self.nodeRunChanged.emit(node_id)

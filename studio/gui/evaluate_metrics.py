@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.gui.i18n import catalogue_text
+
 DEFAULT_METRICS = ("exact_match", "latency")
 INFO_ROLE = Qt.ItemDataRole.UserRole  # the metric's description from `list_metrics`
 OPTION_ROLE = Qt.ItemDataRole.UserRole + 1  # the option the user gave ("" when none)
@@ -53,7 +55,7 @@ class MetricPicker(QGroupBox):
 
         self.metrics_list.clear()
         for info in sorted(list_metrics(), key=lambda i: (i["kind"], i["name"])):
-            item = QListWidgetItem(info["name"], self.metrics_list)
+            item = QListWidgetItem(catalogue_text(info["name"]), self.metrics_list)
             item.setData(INFO_ROLE, info)
             item.setData(OPTION_ROLE, "")
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -80,10 +82,14 @@ class MetricPicker(QGroupBox):
         }
         for item in self._items():
             info = item.data(INFO_ROLE)
+            # The metric's name in the UI language; its id (what `--metrics` takes) in the tip.
+            item.setText(catalogue_text(info["name"]))
             needs = [needs_text.get(n, n) for n in info["needs"]]
-            tip = info["description"] + "\n" + self.tr("Needs: %s") % (", ".join(needs) or self.tr("nothing"))
+            tip = f"`{info['name']}` — {catalogue_text(info['description'])}\n"
+            tip += self.tr("Needs: %s") % (", ".join(needs) or self.tr("nothing"))
             if info.get("option"):
-                tip += "\n" + self.tr("Option: %s (select the metric, then type it below)") % info["option"]
+                option = catalogue_text(info["option"])
+                tip += "\n" + self.tr("Option: %s (select the metric, then type it below)") % option
             item.setToolTip(tip)
         self._show_option()
 
@@ -100,7 +106,7 @@ class MetricPicker(QGroupBox):
         self.option_file.setEnabled(takes)
         self.option_edit.setText(item.data(OPTION_ROLE) if takes and item is not None else "")
         self.option_edit.setPlaceholderText(
-            self.tr("Option of %s: %s") % (info["name"], info["option"])
+            self.tr("Option of %s: %s") % (catalogue_text(info["name"]), catalogue_text(info["option"]))
             if takes and info
             else self.tr("Select a metric that takes an option (regex, json_schema, geval, …)")
         )

@@ -85,7 +85,7 @@ def field_infos(schema: dict[str, Any]) -> list[FieldInfo]:
         elif ui.get("choices") or prop.get("enum"):
             info.kind = "choice"
             info.choices = list(ui.get("choices") or prop.get("enum") or [])
-        elif ui.get("widget") in ("model", "file", "folder", "json"):
+        elif ui.get("widget") in ("model", "file", "folder", "json", "knowledge_base"):
             info.kind = ui["widget"]
         elif ui.get("widget") in ("template", "code") or (kind == "string" and ui.get("multiline")):
             info.kind = "template" if ui.get("widget") == "template" else "text"
@@ -167,6 +167,8 @@ class FieldEditor(QWidget):
             browse.setToolTip(self.tr("Choose a file") if info.kind == "file" else self.tr("Choose a folder"))
             browse.clicked.connect(self._browse)
             layout.addWidget(browse)
+        if info.kind == "knowledge_base":  # "does not exist yet" beside the box
+            layout.addWidget(self.kb_hint)
         tip = info.description or info.title
         self.main.setToolTip(tip)
 
@@ -200,6 +202,19 @@ class FieldEditor(QWidget):
             number.setRange(bottom, top)
             number.valueChanged.connect(lambda _v: self.edited.emit(self.value()))
             return number
+        if kind == "knowledge_base":
+            from studio.gui.kb_field import KnowledgeBaseCombo
+
+            kb_box = KnowledgeBaseCombo(self)
+            self.kb_hint = kb_box.hint
+            kb_box.editTextChanged.connect(lambda _t: self.edited.emit(self.value()))
+            return kb_box
+        if kind == "model":  # grouped by provider, with local servers found in the background
+            from studio.gui.model_picker import ModelPicker
+
+            picker = ModelPicker(self)
+            picker.modelChosen.connect(lambda _m: self.edited.emit(self.value()))
+            return picker
         if kind in ("choice", "model", "secret"):
             combo = QComboBox(self)
             if kind == "choice":

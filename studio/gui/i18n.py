@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
 
 LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
 CATALOGUE_CONTEXT = "catalogue"  # node titles, categories, descriptions and settings labels
@@ -31,6 +31,14 @@ def install_language(code: str) -> bool:
         return False
     app.installTranslator(translator)
     _installed.append(translator)
+    # Qt's own strings (OK/Cancel/Yes/No, file dialogs, context menus of text fields), from the
+    # translations shipped with PySide6; installed last, so they are asked first only for Qt's
+    # own contexts (QPlatformTheme, QFileDialog...), which ours never use.
+    qt_base = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if qt_base.load(f"qtbase_{code}", folder):
+        app.installTranslator(qt_base)
+        _installed.append(qt_base)
     return True
 
 

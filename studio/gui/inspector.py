@@ -134,6 +134,11 @@ class Inspector(QWidget):
 
             toggle.toggled.connect(_show)
             _show(False)
+        from studio.gui.mcp_connect import connect_row  # MCP nodes: Connect lists the tools (on click)
+
+        extra = connect_row(spec.type, lambda: dict(doc.node(node_id).config), doc, form_host)
+        if extra is not None:
+            self.form.addRow(extra)
         self._load_values()
 
     def _add_row(self, info: FieldInfo) -> int:

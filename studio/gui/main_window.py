@@ -31,14 +31,18 @@ from studio.gui import autosave, graph, settings_store
 from studio.gui.actions import ActionHandlers, WindowActions
 from studio.gui.canvas import style
 from studio.gui.chat_panel import ChatPanel
+from studio.gui.chat_size import ChatEnlarger
+from studio.gui.context_menus import CanvasMenus
 from studio.gui.document import FlowDocument
 from studio.gui.editor import EditorTab
 from studio.gui.evaluate_panel import EvaluatePanel
 from studio.gui.history_panel import HistoryPanel
+from studio.gui.i18n import catalogue_text
 from studio.gui.inspector import Inspector
 from studio.gui.output_panel import OutputPanel
 from studio.gui.palette import Palette
 from studio.gui.start_page import StartPage
+from studio.gui.status_line import StatusLine
 from studio.gui.window_edit import CanvasEdits
 from studio.gui.window_run import RunControl
 
@@ -93,7 +97,7 @@ class MainWindow(QMainWindow):
         self.output_dock.raise_()
         self.inspector.setMinimumWidth(320)
         self._sized = False
-        self.run_label = QLabel(self)
+        self.run_label = StatusLine(self)  # a long message is elided, never cut; a click shows it all
         self.zoom_label = QLabel(self)
         self.statusBar().addWidget(self.run_label, 1)
         self.statusBar().addPermanentWidget(self.zoom_label)
@@ -108,6 +112,15 @@ class MainWindow(QMainWindow):
             dialog_parent=self,
         )
         self.run_control.runFinished.connect(self.runFinished)
+        self.run_control.inspector = self.inspector  # a failure caused by a setting marks its field
+        from studio.gui.human_panel import HumanPanel, resume_in
+
+        rc = self.run_control
+        self.human = HumanPanel(self, resume=lambda run_id, answers: resume_in(rc, run_id, answers))
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.human)
+        self.human.hide()  # shown when a run waits for a person's answer
+        self.run_control.runner.runEvent.connect(self.human.on_event)
+        self.run_control.runFinished.connect(self.human.on_finished)
         self.edits = CanvasEdits(
             registry=registry,
             current_tab=self.current_tab,
@@ -117,6 +130,9 @@ class MainWindow(QMainWindow):
             dialog_parent=self,
         )
         self.node_palette.nodeChosen.connect(self.edits.add_from_palette)
+        rc = self.run_control
+        self.canvas_menus = CanvasMenus(registry, self.edits, rc.run_to_selected, rc.run_from_selected, self)
+        self.tabs.tabBarDoubleClicked.connect(lambda i: self.edits.rename_flow(self.current_tab()))
         self.chat.sendRequested.connect(self.run_control.chat_send)
         self.action_set = WindowActions(self, self._handlers())
         self.actions_by_name = self.action_set.by_name
@@ -130,6 +146,18 @@ class MainWindow(QMainWindow):
             self.evaluate_dock,
         ):
             self.action_set.menus["window"].addAction(dock.toggleViewAction())
+        self.chat_size = ChatEnlarger(self.action_set.menus["window"], self.chat_dock, self)
+        from studio.gui.knowledge_page import KnowledgeMenu
+
+        self.knowledge = KnowledgeMenu(self, self.action_set.menus["window"])  # Window > Knowledge Bases…
+        from studio.gui.models_page import ModelsMenu
+
+        self.models = ModelsMenu(self, self.action_set.menus["window"])  # Window > Models…
+        from studio.gui.api_dialog import ApiMenu
+
+        self.api = ApiMenu(  # Run > API…
+            self, self.action_set.menus["run"], lambda: t.doc.path if (t := self.current_tab()) else None
+        )
         self.autosaver = autosave.Autosaver(self.documents, self) if autosave_enabled else None
         self.tabs.addTab(self.start_page, "")
         self.retranslate()
@@ -141,6 +169,7 @@ class MainWindow(QMainWindow):
             open=self.open_dialog,
             save=self.save_current,
             save_as=self.save_current_as,
+            rename_flow=edits.rename_flow,
             close_tab=self.close_current_tab,
             start_page=self.show_start_page,
             settings=self.open_settings,
@@ -162,6 +191,7 @@ class MainWindow(QMainWindow):
             zoom_out=edits.zoom_out,
             snap=self.toggle_snap,
             run=run.run_all,
+            run_ask=run.run_with_inputs,
             run_to=run.run_to_selected,
             run_from=run.run_from_selected,
             stop=run.stop_run,
@@ -267,6 +297,8 @@ class MainWindow(QMainWindow):
             lambda node_id, port, out, pos, t=tab: self.edits.wire_to_new_node(t, node_id, port, out, pos)
         )
         tab.view.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f}%"))
+        tab.view.contextMenuRequested.connect(lambda at, gp, t=tab: self.canvas_menus.popup(t, at, gp))
+        doc.nameChanged.connect(lambda _n, t=tab: self._update_tab_title(t))
         tab.scene.snap = self.action_set.by_name["snap"].isChecked()
         doc.dirtyChanged.connect(lambda _d, t=tab: self._update_tab_title(t))
         doc.undo_stack.indexChanged.connect(self._on_stack_index)
@@ -280,7 +312,7 @@ class MainWindow(QMainWindow):
     def _update_tab_title(self, tab: EditorTab) -> None:
         index = self.tabs.indexOf(tab)
         if index >= 0:
-            self.tabs.setTabText(index, tab.doc.title() + (" •" if tab.doc.dirty else ""))
+            self.tabs.setTabText(index, tab.doc.title().replace("&", "&&") + (" •" if tab.doc.dirty else ""))
             self.tabs.setTabToolTip(index, str(tab.doc.path) if tab.doc.path else tab.doc.flow.name)
         self._update_title()
 
@@ -291,6 +323,8 @@ class MainWindow(QMainWindow):
 
     def _on_tab_changed(self, _index: int) -> None:
         tab = self.current_tab()
+        if hasattr(self, "run_control"):  # the chat and status line belong to their tab
+            self.run_control.switch_tab(tab)
         if tab is None:
             self.inspector.show_node(None, None)
             self.outputs.show_nothing()
@@ -334,9 +368,10 @@ class MainWindow(QMainWindow):
         except FlowError as error:
             self.show_error(self.tr("Cannot open %s") % path.name, error.describe())
             return None
-        if as_copy:  # a copy of a template is a new flow of its own
-            flow.id = str(uuid.uuid4())
+        if as_copy:  # a copy of a template is a new flow of its own, named in the UI language
+            flow.id, flow.name = str(uuid.uuid4()), catalogue_text(flow.name)
         doc = FlowDocument(flow, registry=self.registry, path=None if as_copy else path)
+        doc.template_dir = path.resolve().parent if as_copy else None
         if as_copy and graph.overlapping(flow):
             # A template written by a script may stack nodes on one spot: lay the copy out (not an
             # undo step: the copy is new anyway).
@@ -441,6 +476,12 @@ class MainWindow(QMainWindow):
                     return
         self.run_control.stop_and_wait(10)
         self.evaluate.shutdown(10)
+        if self.models.page is not None:  # a pull stops; its part file stays for a resume
+            self.models.page.cancel()
+            self.models.page.wait(5_000)
+        if self.knowledge.page is not None:  # an ingest stops at its next file, whole files kept
+            self.knowledge.page.cancel()
+            self.knowledge.page.wait(10_000)
         for doc in self.documents():
             autosave.remove_autosave(doc)  # a clean exit leaves nothing to recover
         event.accept()

@@ -4,10 +4,13 @@ Markdown, a JSON tree, a documents table with scores and sources, a conversation
 from __future__ import annotations
 
 import json
+from html import escape
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -20,6 +23,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from studio.gui.error_text import DetailsDialog, details_button
 
 MAX_TREE_ITEMS = 2000
 
@@ -87,9 +92,35 @@ class OutputPanel(QWidget):
         top.addWidget(self.title, 1)
         top.addWidget(self.port_choice)
         top.addWidget(self.view_choice)
+        # What went wrong in the last run (one sentence, "Details…" for the technical text), and
+        # a label over outputs that are not from the last run: a failed run never looks current.
+        self.problem = QFrame(self)
+        self.problem.setObjectName("runProblem")
+        self.problem.setStyleSheet(
+            "#runProblem { background: rgba(229, 57, 53, 0.12); border: 1px solid #e53935;"
+            " border-radius: 4px; }"
+        )
+        self.problem_text = QLabel(self.problem)
+        self.problem_text.setWordWrap(True)
+        self.problem_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details_button = details_button(self.problem)
+        self.details_button.clicked.connect(self.open_details)
+        row = QHBoxLayout(self.problem)
+        row.setContentsMargins(6, 4, 6, 4)
+        row.addWidget(self.problem_text, 1)
+        row.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.problem.hide()
+        self.stale_label = QLabel(self)
+        self.stale_label.setStyleSheet("color: #9e9e9e; font-style: italic;")
+        self.stale_label.hide()
+        self.stale = False
+        self.problem_details = ""
+        self.details_dialog: DetailsDialog | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.stale_label)
         layout.addWidget(self.stack, 1)
         self.outputs: dict[str, Any] = {}
         self.port_choice.currentIndexChanged.connect(self._show_port)
@@ -109,8 +140,36 @@ class OutputPanel(QWidget):
             self.view_choice.addItem(label)
         self.view_choice.setCurrentIndex(max(current, 0))
         self.view_choice.blockSignals(False)
+        self.details_button.setText(self.tr("Details…"))
+        self.details_button.setToolTip(self.tr("Show the technical text of this error"))
+        self.stale_label.setText(self.tr("From an earlier run: not the result of the last run"))
+
+    def set_problem(self, sentence: str, details: str = "") -> None:
+        """Show what went wrong above the output ("" hides it); Details… opens `details`."""
+        self.problem_text.setText(sentence)
+        self.problem_details = details
+        self.details_button.setVisible(bool(details) and details != sentence)
+        self.problem.setVisible(bool(sentence))
+
+    def set_stale(self, stale: bool) -> None:
+        """Mark what is shown as left over from an earlier run: greyed, with a label saying so."""
+        self.stale = stale
+        self.stale_label.setVisible(stale)
+        grey = "color: #9e9e9e;" if stale else ""
+        for widget in (self.text, self.markdown, self.tree, self.table, self.chat):
+            widget.setStyleSheet(grey)
+
+    def open_details(self) -> DetailsDialog:
+        """Open the technical text of the problem shown (not modal: a run can go on)."""
+        self.details_dialog = DetailsDialog(
+            self.tr("Details"), self.problem_text.text(), self.problem_details, self.window()
+        )
+        self.details_dialog.show()
+        return self.details_dialog
 
     def show_nothing(self) -> None:
+        self.set_problem("")
+        self.set_stale(False)
         self.outputs = {}
         self.title.setText(self.tr("Run the flow, then select a node to see its output."))
         self.port_choice.clear()
@@ -118,10 +177,25 @@ class OutputPanel(QWidget):
         self.stack.setCurrentWidget(self.text)
 
     def show_node(
-        self, title: str, status: str, outputs: dict[str, Any] | None, streamed: str = "", error: str = ""
+        self,
+        title: str,
+        status: str,
+        outputs: dict[str, Any] | None,
+        streamed: str = "",
+        error: str = "",
+        *,
+        problem: str = "",
+        details: str = "",
+        stale: bool = False,
+        port_names: dict[str, str] | None = None,
     ) -> None:
-        """Show a node's state: its outputs when done, its streamed text while running."""
-        self.title.setText(f"<b>{title}</b> — {status}" if status else f"<b>{title}</b>")
+        """Show a node's state: its outputs when done, its streamed text while running. `problem`
+        (with its technical `details`) says what went wrong; `stale` marks the outputs as from an
+        earlier run. `port_names` gives the shown name of an output port (translated)."""
+        heading = f"<b>{escape(title)}</b>"
+        self.title.setText(f"{heading} — {escape(status)}" if status else heading)
+        self.set_problem(problem, details)
+        self.set_stale(stale and bool(outputs))
         if error:
             self.outputs = {}
             self.port_choice.clear()
@@ -134,13 +208,14 @@ class OutputPanel(QWidget):
             self.text.setPlainText(streamed or self.tr("(no output yet)"))
             self.stack.setCurrentWidget(self.text)
             return
-        previous = self.port_choice.currentText()
+        previous = self.port_choice.currentData()
         self.outputs = dict(outputs)
         self.port_choice.blockSignals(True)
         self.port_choice.clear()
-        self.port_choice.addItems(list(self.outputs))
+        for name in self.outputs:  # shown in the UI language where it is a node's own port
+            self.port_choice.addItem((port_names or {}).get(name, name), name)
         if previous in self.outputs:
-            self.port_choice.setCurrentText(previous)
+            self.port_choice.setCurrentIndex(list(self.outputs).index(previous))
         self.port_choice.blockSignals(False)
         self._show_port()
 
@@ -152,7 +227,7 @@ class OutputPanel(QWidget):
             cursor.insertText(text)
 
     def _show_port(self) -> None:
-        name = self.port_choice.currentText()
+        name = self.port_choice.currentData()
         if name not in self.outputs:
             return
         value = self.outputs[name]

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.engine.node import Node
+from studio.engine.ports import Port
 from studio.engine.registry import Registry
 from studio.gui.canvas.view import NODE_MIME
 from studio.gui.i18n import catalogue_text
@@ -73,9 +74,19 @@ def ports_summary(node_class: type[Node]) -> str:
         inputs, outputs = node_class.input_ports(config), node_class.output_ports(config)
     except Exception:
         inputs, outputs = list(node_class.inputs), list(node_class.outputs)
-    ins = ", ".join(f"{p.name} ({p.type.value})" for p in inputs) or "–"
-    outs = ", ".join(f"{p.name} ({p.type.value})" for p in outputs) or "–"
-    return f"in: {ins}\nout: {outs}"
+    from PySide6.QtCore import QCoreApplication
+
+    from studio.gui.canvas.node_item import TYPE_WORDS
+
+    def shown(port: Port) -> str:  # in the UI language: the name and what flows through it
+        kind = QCoreApplication.translate("NodeItem", str(TYPE_WORDS.get(port.type.value, port.type.value)))
+        return f"{catalogue_text(port.name)} ({kind})"
+
+    ins = ", ".join(shown(p) for p in inputs) or "–"
+    outs = ", ".join(shown(p) for p in outputs) or "–"
+    head_in = QCoreApplication.translate("Palette", "in:")
+    head_out = QCoreApplication.translate("Palette", "out:")
+    return f"{head_in} {ins}\n{head_out} {outs}"
 
 
 class _DragTree(QTreeWidget):

@@ -43,8 +43,10 @@ class RunController(QObject):
         only: set[str] | None = None,
         rerun: set[str] | None = None,
         extras: dict[str, Any] | None = None,
+        resume: tuple[str, dict[str, Any]] | None = None,
     ) -> None:
-        """Start a run of a snapshot of the flow: edits made during the run do not affect it."""
+        """Start a run of a snapshot of the flow: edits made during the run do not affect it.
+        `resume` (run id, answers) continues a run that waits for answers instead."""
         if self.running:
             raise RuntimeError("a run is already going")
         snapshot = Flow.model_validate(to_data(flow))
@@ -60,8 +62,11 @@ class RunController(QObject):
         }
         if flow_path:
             options["flow_path"] = flow_path
-        if extras:
-            options["extras"] = extras
+        from studio.engine.human import human_extras  # a Human Input node or a tool to approve pauses
+
+        options["extras"] = {**human_extras(), **(extras or {})}
+        if resume:
+            options["resume"] = resume
         self._thread = threading.Thread(
             target=self._work, args=(snapshot, dict(inputs), options), name="studio-run", daemon=True
         )
@@ -82,8 +87,13 @@ class RunController(QObject):
     def _work(self, flow: Flow, inputs: dict[str, Any], options: dict[str, Any]) -> None:
         try:
             from studio.engine import run_flow  # the engine (and what it imports) loads on first run
+            from studio.engine.human import resume_run
 
-            result = run_flow(flow, inputs, **options)
+            resume = options.pop("resume", None)  # a waiting run continued with its answers
+            if resume:
+                result = resume_run(*resume, flow=flow, **options)
+            else:
+                result = run_flow(flow, inputs, **options)
         except Exception as error:  # invalid flow, bad inputs, engine bug: show it, keep the app
             describe = getattr(error, "describe", None)
             message = describe() if callable(describe) else f"{type(error).__name__}: {error}"

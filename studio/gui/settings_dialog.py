@@ -62,6 +62,10 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._keys_page(), self.tr("API keys"))
         self.tabs.addTab(self._models_page(), self.tr("Models && cache"))
         self.tabs.addTab(self._appearance_page(), self.tr("Appearance"))
+        from studio.gui.folder_list import AllowedFoldersEditor
+
+        self.allowed_folders = AllowedFoldersEditor(self)  # for paths written in flow files
+        self.tabs.addTab(self.allowed_folders, self.tr("Folders"))
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         ok_cancel = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -160,6 +164,12 @@ class SettingsDialog(QDialog):
             line.setPlaceholderText(self.tr("each node type's own default"))
         self.default_model.setToolTip(self.tr("The model new LLM nodes start with"))
         form.addRow(self.tr("Default model for new LLM nodes"), self.default_model)
+        from studio.runtime.preferences import get_preference
+
+        self.otlp_endpoint = QLineEdit(str(get_preference("otlp_endpoint") or ""), page)
+        self.otlp_endpoint.setPlaceholderText(self.tr("off (e.g. http://127.0.0.1:4318)"))
+        self.otlp_endpoint.setToolTip(self.tr("Send runs as OpenTelemetry traces to this collector"))
+        form.addRow(self.tr("Traces (OTLP endpoint)"), self.otlp_endpoint)
         self.cache_size = QLabel(page)
         self.clear_cache = QPushButton(self.tr("Clear"), page)
         self.clear_cache.setToolTip(
@@ -219,16 +229,33 @@ class SettingsDialog(QDialog):
         value = edit.text().strip()
         if not value:
             return None
-        try:
-            from studio.runtime.safety.secrets import set_secret
+        from studio.runtime.safety.secrets import NoKeyring, set_secret
 
+        try:
             set_secret(name, value)
             settings_store.remember_secret_name(name)
             edit.clear()
             edit.setPlaceholderText(self.tr("unchanged"))
-        except Exception as error:  # no keyring backend on this machine
-            return self.tr("Could not store %s: %s") % (name, error)
+        except NoKeyring:  # a Linux desktop without a secret service: ask, never block
+            self._without_keyring(name, value)
+        except Exception:  # a keyring that failed otherwise; its text is not for users
+            problem = self.tr(
+                "The system keyring could not store %s; try again, or set it as an environment variable"
+            )
+            return problem % name
         return None
+
+    def _without_keyring(self, name: str, value: str) -> None:
+        from studio.gui.no_keyring import SESSION, ask_without_keyring, environment_hint
+        from studio.runtime.safety.secrets import set_session_secret
+
+        choice = ask_without_keyring(self, name)
+        self.keys[name].clear()
+        if choice == SESSION:
+            set_session_secret(name, value)
+            self.keys[name].setPlaceholderText(self.tr("kept for this session"))
+        elif choice is not None:
+            self.message.setText(environment_hint(name))
 
     def test_key(self, name: str) -> None:
         """Check a key with a one-token call in a worker thread; the answer shows beside it."""
@@ -264,7 +291,15 @@ class SettingsDialog(QDialog):
     def apply(self) -> list[str]:
         """Store keys, then switch theme and language. Returns problems (e.g. no keyring)."""
         problems = [p for p in (self._store_key(name) for name in self.keys) if p]
+        self.allowed_folders.apply()
         settings_store.put("default_model", self.default_model.currentText().strip())
+        endpoint = self.otlp_endpoint.text().strip()
+        if endpoint and not endpoint.startswith(("http://", "https://")):
+            problems.append(self.tr("Traces: the OTLP endpoint must start with http:// or https://"))
+        else:
+            from studio.runtime.preferences import set_preference
+
+            set_preference("otlp_endpoint", endpoint or None)
         theme = self.theme.currentData()
         settings_store.put("theme", theme)
         apply_theme = getattr(self.window_, "apply_theme", None)

@@ -113,12 +113,19 @@ class StartPage(QWidget):
         self.templates.setToolTip(self.tr("Double-click a template to open a copy of it"))
         self.recent_label.setText(self.tr("Recent files"))
         self.recent.setToolTip(self.tr("Double-click to open"))
+        if self.templates.count():  # after a language switch: the templates' names anew
+            self.refresh()
 
     def refresh(self) -> None:
         """Re-read the templates folder and the recent files list."""
         self.templates.clear()
         self._pending = []
+        from studio.gui.i18n import catalogue_text
+
         for path, name, description in list_templates(self.templates_folder):
+            # The templates' names and descriptions in the UI language (the catalogue's; the
+            # files stay as they are).
+            name, description = catalogue_text(name), catalogue_text(description)
             item = QListWidgetItem(f"{name}\n{description}" if description else name)
             item.setData(PATH_ROLE, path)
             item.setToolTip(str(path))

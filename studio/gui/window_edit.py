@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QPointF
 from PySide6.QtGui import QCursor, QGuiApplication
@@ -71,8 +72,9 @@ class CanvasEdits:
             tab.scene.select_nodes(nodes + comments)  # remove exactly what went to the clipboard
             tab.scene.delete_selection()
 
-    def paste(self) -> None:
-        """Paste Chain Studio nodes from the clipboard (other text is ignored)."""
+    def paste(self, pos: QPointF | None = None) -> None:
+        """Paste Chain Studio nodes from the clipboard (other text is ignored), their top-left
+        at `pos` or at the mouse cursor; with the cursor off the canvas, a little beside the copied."""
         tab = self._current_tab()
         if tab is None:
             return
@@ -81,8 +83,10 @@ class CanvasEdits:
         except ValueError:
             return
         if isinstance(payload, dict) and payload.get("chain_studio_clipboard"):
+            at = pos if pos is not None else tab.view.cursor_on_canvas()
+            offset = _offset_to(payload, at) if at is not None else (40.0, 40.0)  # else beside the copied
             try:
-                tab.scene.select_nodes(tab.doc.paste(payload))
+                tab.scene.select_nodes(tab.doc.paste(payload, offset))
             except Exception as error:  # a clipboard from elsewhere that does not validate
                 self._show_message(translate("MainWindow", "Cannot paste: %s") % error, 6000)
 
@@ -105,29 +109,41 @@ class CanvasEdits:
                 item.setSelected(True)
 
     def find_node(self, text: str | None = None) -> str | None:
-        """Select and centre the first node whose title, type or name contains the text (Ctrl+F)."""
+        """Ctrl+F: open the find bar over the canvas (no text), or select and centre the first
+        node whose title, type or name contains the text."""
         tab = self._current_tab()
         if tab is None:
             return None
         if text is None:
-            text, ok = QInputDialog.getText(
-                self._dialog_parent,
-                translate("MainWindow", "Find node"),
-                translate("MainWindow", "Name or type:"),
-            )
-            if not ok:
-                return None
-        needle = text.strip().lower()
-        for node_id, item in tab.scene.nodes.items():
-            node_class = tab.doc.node_class(node_id)
-            english = node_class.title if node_class is not None else ""  # the shown title may be translated
-            haystack = f"{item.title} {english} {tab.doc.node(node_id).type} {node_id}".lower()
-            if needle and needle in haystack:
-                tab.scene.select_nodes([node_id])
-                tab.view.centerOn(item)
-                return node_id
+            tab.find_bar.open()
+            return None
+        from studio.gui.find_bar import matching_nodes
+
+        found = matching_nodes(tab.scene, text)
+        if found:
+            tab.scene.select_nodes([found[0]])
+            tab.view.centerOn(tab.scene.nodes[found[0]])
+            return found[0]
         self._show_message(translate("MainWindow", "No node matches '%s'.") % text, 5000)
         return None
+
+    def rename_flow(self, tab: EditorTab | None = None, name: str | None = None) -> bool:
+        """Flow > Rename (or a double-click on the tab): ask for a new name, one undo step."""
+        from studio.gui.node_edits import rename_flow
+
+        tab = tab or self._current_tab()
+        if tab is None:
+            return False
+        if name is None:
+            name, ok = QInputDialog.getText(
+                self._dialog_parent,
+                translate("MainWindow", "Rename flow"),
+                translate("MainWindow", "Name of this flow:"),
+                text=tab.doc.flow.name,
+            )
+            if not ok:
+                return False
+        return rename_flow(tab.doc, name)
 
     def quick_add(self, pos: QPointF | None = None, tab: EditorTab | None = None) -> str | None:
         """Search for a node type and place it at the cursor (Tab, double-click, Ctrl+Space)."""
@@ -193,7 +209,7 @@ class CanvasEdits:
         """A node type chosen in the palette: place it mid-view (in a new flow when none is open)."""
         tab = self._current_tab() or self._new_flow()
         centre = tab.view.mapToScene(tab.view.viewport().rect().center())
-        tab.view.add_node_at(type_name, centre)
+        tab.view.add_node_at(type_name, centre, centred=True)
 
     def auto_layout(self) -> None:
         """Arrange the selection (two nodes or more), else the whole flow, left to right."""
@@ -227,3 +243,16 @@ class CanvasEdits:
         """Zoom out one step."""
         if tab := self._current_tab():
             tab.view.zoom_by(0.8)
+
+
+def _offset_to(payload: dict[str, Any], pos: QPointF) -> tuple[float, float]:
+    """The shift that puts the top-left of the copied nodes and boxes at `pos`."""
+    corners = []
+    for key in ("nodes", "comments"):
+        for raw in payload.get(key) or []:
+            if isinstance(raw, dict):
+                place = raw.get("ui", raw) if key == "nodes" else raw
+                corners.append((float(place.get("x", 0)), float(place.get("y", 0))))
+    if not corners:
+        return 40.0, 40.0
+    return pos.x() - min(x for x, _ in corners), pos.y() - min(y for _, y in corners)

@@ -30,6 +30,17 @@ def bezier(start: QPointF, end: QPointF) -> QPainterPath:
     return path
 
 
+def edge_tip(key: EdgeKey, port_type: str) -> str:
+    """A wire's tooltip: the ports it joins and what flows through it, in the UI language."""
+    from PySide6.QtCore import QCoreApplication
+
+    from studio.gui.canvas.node_item import TYPE_WORDS
+    from studio.gui.i18n import catalogue_text
+
+    kind = QCoreApplication.translate("NodeItem", str(TYPE_WORDS.get(port_type, port_type)))
+    return f"{catalogue_text(key[1])} → {catalogue_text(key[3])} ({kind})"
+
+
 class EdgeItem(QGraphicsPathItem):
     """One wire of the document; the scene moves its ends when nodes move."""
 
@@ -44,7 +55,7 @@ class EdgeItem(QGraphicsPathItem):
         self.setPen(self._pen)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(0)
-        self.setToolTip(f"{key[1]} → {key[3]} ({port_type})")
+        self.setToolTip(edge_tip(key, port_type))
 
     def set_ends(self, start: QPointF, end: QPointF) -> None:
         self.setPath(bezier(start, end))

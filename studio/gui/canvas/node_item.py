@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneHoverEvent, QStyle, QStyleOptionGraphicsItem
 
@@ -32,6 +32,21 @@ def _fonts() -> tuple[QFont, QFont]:
     return _TITLE_FONT, _PORT_FONT
 
 
+translate = QCoreApplication.translate
+# What flows through a port, in words (literal translate() calls so lupdate finds them).
+TYPE_WORDS = {
+    "text": QT_TRANSLATE_NOOP("NodeItem", "text"),
+    "messages": QT_TRANSLATE_NOOP("NodeItem", "messages"),
+    "documents": QT_TRANSLATE_NOOP("NodeItem", "documents"),
+    "number": QT_TRANSLATE_NOOP("NodeItem", "number"),
+    "boolean": QT_TRANSLATE_NOOP("NodeItem", "true/false"),
+    "json": QT_TRANSLATE_NOOP("NodeItem", "JSON"),
+    "embedding": QT_TRANSLATE_NOOP("NodeItem", "embedding"),
+    "tool": QT_TRANSLATE_NOOP("NodeItem", "tool"),
+    "any": QT_TRANSLATE_NOOP("NodeItem", "any type"),
+}
+
+
 def status_label(status: str) -> str:
     """The translated word for a run state shown on a badge."""
     words = {
@@ -41,6 +56,7 @@ def status_label(status: str) -> str:
         "done": QCoreApplication.translate("NodeItem", "done"),
         "skipped": QCoreApplication.translate("NodeItem", "skipped"),
         "failed": QCoreApplication.translate("NodeItem", "failed"),
+        "not_run": QCoreApplication.translate("NodeItem", "not run"),
         "cancelled": QCoreApplication.translate("NodeItem", "cancelled"),
     }
     return words.get(status, status)
@@ -69,6 +85,8 @@ class NodeItem(QGraphicsItem):
         self.status = ""  # "" = idle
         self.badge = ""
         self.footer = ""
+        self.fixed_ports: frozenset[str] | None = None  # the type's own ports (None: all are)
+        self.tip = ""  # the whole footer text (an error sentence may be longer than the footer)
         self.error = False
         # While a wire is being dragged: the ports it may end on (others are dimmed); None = no drag.
         self.allowed: set[PortRef] | None = None
@@ -148,6 +166,7 @@ class NodeItem(QGraphicsItem):
         if footer is not None:
             text = " ".join(footer.split())
             self.footer = text[-80:] if status == "running" else text[:80]
+            self.tip = text if status in ("failed", "not_run") else ""
         self.update()
 
     def set_allowed(self, allowed: set[PortRef] | None) -> None:
@@ -172,18 +191,56 @@ class NodeItem(QGraphicsItem):
         ref = self.port_at(event.pos())
         port = self.port(ref) if ref else None
         if port is not None:
-            kind = (
-                QCoreApplication.translate("NodeItem", "output")
-                if ref and ref[1]
-                else (QCoreApplication.translate("NodeItem", "input"))
-            )
-            tip = f"{port.name} ({kind}, {port.type.value})"
-            if port.description:
-                tip += f"\n{catalogue_text(port.description)}"
-            self.setToolTip(tip)
+            self.setToolTip(self.port_tip(port, bool(ref and ref[1])))
         else:
-            self.setToolTip(self.footer or self.title)
+            # The whole title first: on the node it may be elided to leave room for the badge.
+            detail = self.tip or self.footer
+            self.setToolTip(f"{self.title}\n{detail}" if detail else self.title)
         super().hoverMoveEvent(event)
+
+    def _shown_name(self, port: Port) -> str:
+        # The node type's own ports in the UI language; a name the user chose (a template
+        # variable, a flow input) stays as typed.
+        fixed = self.fixed_ports
+        return catalogue_text(port.name) if fixed is None or port.name in fixed else port.name
+
+    def port_label(self, port: Port) -> str:
+        """A port's name as shown beside its dot."""
+        return self._shown_name(port) + ("*" if port.multi else "")
+
+    def port_tip(self, port: Port, output: bool = False) -> str:
+        """A port's tooltip: shown name, its name in the file (for templates and the API), kind,
+        what flows through it, and its description."""
+        kind = translate("NodeItem", "output") if output else translate("NodeItem", "input")
+        type_name = translate("NodeItem", str(TYPE_WORDS.get(port.type.value, port.type.value)))
+        shown = self._shown_name(port)
+        name = f"{shown} (`{port.name}`)" if shown != port.name else port.name
+        tip = f"{name} — {kind}, {type_name}"
+        if port.description:
+            tip += f"\n{catalogue_text(port.description)}"
+        return tip
+
+    def _badge(self) -> tuple[str, float]:
+        """The badge's text and width; at most 45 % of the node, so the title keeps room."""
+        if not self.status:
+            return "", 0.0
+        _title_font, port_font = _fonts()
+        metrics = QFontMetricsF(port_font)
+        text = status_label(self.status) + (f" {self.badge}" if self.badge else "")
+        limit = self._rect.width() * 0.45 - 12
+        if metrics.horizontalAdvance(text) > limit:
+            text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, limit)
+        return text, metrics.horizontalAdvance(text) + 12
+
+    def title_rect(self) -> QRectF:
+        """Where the title is drawn: the header left of the badge."""
+        badge_width = self._badge()[1]
+        return QRectF(8, 0, self._rect.width() - 16 - (badge_width + 6 if badge_width else 0.0), style.HEADER)
+
+    def shown_title(self) -> str:
+        """The title as drawn: elided ("…") when it is longer than the room beside the badge."""
+        metrics = QFontMetricsF(_fonts()[0])
+        return metrics.elidedText(self.title, Qt.TextElideMode.ElideRight, self.title_rect().width())
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: Any = None) -> None:
         theme = style.theme
@@ -211,13 +268,12 @@ class NodeItem(QGraphicsItem):
         painter.drawRoundedRect(QRectF(inset, inset, rect.width() - 2 * inset, style.HEADER), 6, 6)
         painter.fillRect(QRectF(inset, style.HEADER - 6, rect.width() - 2 * inset, 6), header)
         title_font, port_font = _fonts()
-        badge_width = self._paint_badge(painter, port_font) if self.status else 0.0
+        if self.status:
+            self._paint_badge(painter, port_font)
         painter.setPen(Qt.GlobalColor.white)
         painter.setFont(title_font)
-        title_rect = QRectF(8, 0, rect.width() - 16 - badge_width, style.HEADER)
-        metrics = QFontMetricsF(title_font)
-        title = metrics.elidedText(self.title, Qt.TextElideMode.ElideRight, title_rect.width())
-        painter.drawText(title_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, title)
+        align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+        painter.drawText(self.title_rect(), align, self.shown_title())
         if lod < 0.55:
             self._paint_ports(painter, None)
             return
@@ -232,9 +288,7 @@ class NodeItem(QGraphicsItem):
             painter.drawText(footer_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
 
     def _paint_badge(self, painter: QPainter, font: QFont) -> float:
-        text = status_label(self.status) + (f" {self.badge}" if self.badge else "")
-        metrics = QFontMetricsF(font)
-        width = metrics.horizontalAdvance(text) + 12
+        text, width = self._badge()
         box = QRectF(self._rect.width() - width - 6, 6, width, style.HEADER - 12)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(style.colour(style.STATUS_COLOURS.get(self.status, "#9e9e9e")))
@@ -262,7 +316,7 @@ class NodeItem(QGraphicsItem):
                 _draw_shape(painter, style.PORT_SHAPES.get(port.type.value, "circle"), x, y, radius)
                 if metrics is not None:
                     painter.setPen(theme["text"])
-                    label = port.name + ("*" if port.multi else "")
+                    label = self.port_label(port)
                     label = metrics.elidedText(label, Qt.TextElideMode.ElideRight, half)
                     box = QRectF(x - half - 10 if output else 10, y - style.ROW / 2, half, style.ROW)
                     align = Qt.AlignmentFlag.AlignRight if output else Qt.AlignmentFlag.AlignLeft

@@ -78,7 +78,8 @@ class FlowScene(QGraphicsScene):
         name = spec.config.get("name") if node_class is not None and node_class.interface else None
         if node_class is None:
             return (custom or spec.type) + " ?", "Unknown"
-        title = custom or catalogue_text(node_class.title) or spec.type
+        # A custom title is shown translated when the catalogue has it (the templates' titles).
+        title = catalogue_text(custom) if custom else catalogue_text(node_class.title) or spec.type
         if isinstance(name, str) and name:
             title = f"{title}: {name}"
         return title, node_class.category
@@ -93,6 +94,9 @@ class FlowScene(QGraphicsScene):
         title, category = self._title(node_id)
         inputs, outputs = self.doc.ports(node_id)
         item = NodeItem(node_id, title, category, inputs, outputs, host=self)
+        node_class = self.doc.node_class(node_id)
+        if node_class is not None:  # its declared ports are translated, the user's names not
+            item.fixed_ports = frozenset(p.name for p in (*node_class.inputs, *node_class.outputs))
         item.setCacheMode(self._cache_mode)
         item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, self.overview)
         self.syncing = True
@@ -100,6 +104,7 @@ class FlowScene(QGraphicsScene):
         self.syncing = False
         self.nodes[node_id] = item
         self.addItem(item)
+        self._show_disabled(node_id)
 
     def _on_node_removed(self, node_id: str) -> None:
         item = self.nodes.pop(node_id, None)
@@ -107,8 +112,18 @@ class FlowScene(QGraphicsScene):
             self.removeItem(item)
         self._edges_of.pop(node_id, None)
 
+    def _show_disabled(self, node_id: str) -> None:
+        """A node switched off (ui.disabled) is drawn faded; it is not run."""
+        self.nodes[node_id].setOpacity(0.4 if self.doc.node(node_id).ui.get("disabled") else 1.0)
+
     def _on_node_moved(self, node_id: str) -> None:
+        # Any change of the node's `ui` lands here: position, own title, switched off.
         item = self.nodes[node_id]
+        title, item.category = self._title(node_id)
+        if title != item.title:
+            item.title = title
+            item.update()
+        self._show_disabled(node_id)
         x, y = self.doc.position(node_id)
         if item.pos() != QPointF(x, y):
             self.syncing = True
@@ -228,6 +243,17 @@ class FlowScene(QGraphicsScene):
         self._update_edges_of(node_id)
 
     # -- selection helpers ----------------------------------------------------------------------
+
+    def thing_at(self, pos: QPointF) -> str | EdgeKey | None:
+        """What a right-click at this scene point is on: a node id, a wire's key, or None."""
+        for item in self.items(
+            pos, Qt.ItemSelectionMode.IntersectsItemShape, Qt.SortOrder.DescendingOrder, QTransform()
+        ):
+            if isinstance(item, NodeItem):
+                return item.node_id
+            if isinstance(item, EdgeItem):
+                return item.key
+        return None
 
     def selected_node_ids(self) -> list[str]:
         return [i.node_id for i in self.selectedItems() if isinstance(i, NodeItem)]

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QLineF, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QContextMenuEvent,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
@@ -34,6 +35,7 @@ class FlowView(QGraphicsView):
     quickAddRequested = Signal(QPointF)  # scene position where a node should go
     zoomChanged = Signal(float)
     filesDropped = Signal(list, QPointF)  # [Path], scene position
+    contextMenuRequested = Signal(QPointF, QPoint)  # right-click: scene position, screen position
 
     def __init__(self, scene: FlowScene, parent: QWidget | None = None):
         super().__init__(scene, parent)
@@ -181,6 +183,11 @@ class FlowView(QGraphicsView):
             return
         super().mouseDoubleClickEvent(event)
 
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        # The menus know the window's actions, which the canvas must not import: ask for them.
+        self.contextMenuRequested.emit(self.mapToScene(event.pos()), event.globalPos())
+        event.accept()
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space = True
@@ -208,6 +215,11 @@ class FlowView(QGraphicsView):
             local = self.viewport().rect().center()
         return self.mapToScene(local)
 
+    def cursor_on_canvas(self) -> QPointF | None:
+        """Where the mouse is on the canvas, or None when it is elsewhere (e.g. on a menu)."""
+        local = self.viewport().mapFromGlobal(self.cursor().pos())
+        return self.mapToScene(local) if self.viewport().rect().contains(local) else None
+
     # -- palette drops --------------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -226,7 +238,7 @@ class FlowView(QGraphicsView):
         if event.mimeData().hasFormat(NODE_MIME):
             type_name = bytes(event.mimeData().data(NODE_MIME).data()).decode()
             pos = self.mapToScene(event.position().toPoint())
-            self.add_node_at(type_name, pos)
+            self.add_node_at(type_name, pos, centred=True)  # the node lands under the cursor
             event.acceptProposedAction()
         elif event.mimeData().hasUrls():
             paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
@@ -236,14 +248,30 @@ class FlowView(QGraphicsView):
         else:
             super().dropEvent(event)
 
-    def add_node_at(self, type_name: str, pos: QPointF) -> str:
-        """Place a node with its top-left corner at a (grid-snapped) scene position."""
+    def add_node_at(self, type_name: str, pos: QPointF, *, centred: bool = False) -> str:
+        """Place a node with its top-left corner (or, `centred`, its middle) at a (grid-snapped)
+        scene position."""
         x, y = pos.x(), pos.y()
+        if centred:
+            width, height = self.node_size(type_name)
+            x, y = x - width / 2, y - height / 2
         if self.flow_scene.snap:
             x, y = round(x / style.GRID) * style.GRID, round(y / style.GRID) * style.GRID
         node_id = self.flow_scene.doc.add_node(type_name, (x, y))
         self.flow_scene.select_nodes([node_id])
         return node_id
+
+    def node_size(self, type_name: str) -> tuple[float, float]:
+        """How big a fresh node of this type is drawn (as NodeItem.set_ports sizes it)."""
+        from studio.flow import NodeSpec
+        from studio.gui import graph
+
+        registry = self.flow_scene.doc.registry
+        node_class = registry.get(type_name)
+        spec = NodeSpec(id="size", type=type_name, config=graph.default_config(node_class))
+        inputs, outputs = graph.node_ports(spec, registry)
+        rows = max(len(inputs), len(outputs), 1)
+        return style.NODE_WIDTH, style.HEADER + rows * style.ROW + style.FOOTER + 6
 
     # -- background -----------------------------------------------------------------------------
 

@@ -59,7 +59,7 @@ def check_allowed(path: str | os.PathLike[str], allowed_roots: Sequence[str | os
     shown = f"{raw} (which resolves to {resolved})" if resolved != raw.absolute() else str(raw)
     raise PathNotAllowed(
         f"{shown} is outside the allowed folders ({', '.join(str(r) for r in roots)}); "
-        "add its folder to the allowed folders to load it"
+        "add its folder in Settings > Folders (or to the node's allowed folders) to load it"
     )
 
 

@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from studio.runtime import paths
-from studio.runtime.knowledge.embeddings import DEFAULT_MODEL, ENGLISH_ONLY, Embedder, get_embedder
-from studio.runtime.knowledge.fts_tokens import has_cjk, segment_query
+from studio.runtime.knowledge.embeddings import DEFAULT_MODEL, Embedder, get_embedder
+from studio.runtime.knowledge.fts_tokens import segment_query
+from studio.runtime.knowledge.languages import default_vector_weight
 from studio.runtime.knowledge.lock import DEFAULT_TIMEOUT_S, WriterLock
 from studio.runtime.knowledge.query import (
     matches,
@@ -388,7 +389,7 @@ class KnowledgeBase:
             return report
         with WriterLock(self.folder, name=self.name, timeout=lock_timeout):
             if not (self.folder / META_FILE).is_file():
-                raise KnowledgeBaseNotFound(f"knowledge base '{self.name}' was deleted")
+                raise KnowledgeBaseNotFound(f"knowledge base '{self.name}' does not exist (deleted)")
             table = self.table()
             # Commit a few thousand rows at a time, whole sources per commit, so that a source
             # is never half replaced and a huge ingest shows progress in committed versions.
@@ -551,14 +552,13 @@ class KnowledgeBase:
         """Vector and full-text results fused by reciprocal rank fusion:
         score = vector_weight / (rrf_k + vector rank) + 1 / (rrf_k + text rank).
 
-        `vector_weight` None means 1, except for a Chinese (CJK) query on a knowledge base that
-        uses the built-in English-only embedding model: its vectors carry no meaning for Chinese
-        text, so there the weight is 0 and hybrid equals full-text search.
+        `vector_weight` None means 1, except for a Chinese (CJK) query on a knowledge base whose
+        embedding model does not know Chinese (the built-in English-only one; the model catalogue
+        says for the others): there the weight is 0 and hybrid equals full-text search.
         """
         n = candidates or max(20, 4 * k)
         if vector_weight is None:
-            english_only = self.embedding_model.lower() in ENGLISH_ONLY
-            vector_weight = 0.0 if english_only and has_cjk(query) else 1.0
+            vector_weight = default_vector_weight(self.embedding_model, query)
         table = self.table()
         self._indices(table, int(table.version))  # fill the cache here, not in two threads
         pending = None

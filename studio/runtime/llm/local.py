@@ -151,18 +151,56 @@ class _Loaded:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-_cache: OrderedDict[tuple[str, bool], _Loaded] = OrderedDict()
+# Per-model settings (Models page / `studio models`), kept in preferences by model file stem:
+# {"qwen2.5-1.5b-instruct": {"threads": 2, "context_length": 4096, "gpu_layers": 0}}.
+SETTINGS_PREFERENCE = "local_model_settings"
+
+# Key: (resolved path, vocab_only, (threads, n_ctx, gpu_layers)).
+_cache: OrderedDict[tuple[str, bool, tuple[int, int, int]], _Loaded] = OrderedDict()
 _cache_lock = threading.Lock()
+
+
+def model_settings(path: Path) -> tuple[int, int, int]:
+    """(threads, context length, GPU layers) a model file is loaded with: its saved settings,
+    else the defaults (threads from `_threads`, LOCAL_N_CTX, no GPU layers)."""
+    from studio.runtime.preferences import get_preference
+
+    saved = get_preference(SETTINGS_PREFERENCE, {})
+    mine = saved.get(path.stem, {}) if isinstance(saved, dict) else {}
+    mine = mine if isinstance(mine, dict) else {}
+
+    def number(key: str, default: int, low: int) -> int:
+        value = mine.get(key)
+        return value if isinstance(value, int) and not isinstance(value, bool) and value >= low else default
+
+    return (
+        number("threads", _threads(), 1),
+        number("context_length", LOCAL_N_CTX, 64),
+        number("gpu_layers", 0, 0),
+    )
+
+
+def forget_model(path: Path) -> None:
+    """Drop a model file from the cache (after it was removed or its settings changed)."""
+    with _cache_lock:
+        for key in [key for key in _cache if key[0] == str(path.resolve())]:
+            del _cache[key]
 
 
 def load_model(path: Path, *, vocab_only: bool = False) -> _Loaded:
     """The cached llama.cpp model for a file (loaded on first use, once per process)."""
-    key = (str(path.resolve()), vocab_only)
+    threads, n_ctx, gpu_layers = settings = (1, 64, 0) if vocab_only else model_settings(path)
+    key = (str(path.resolve()), vocab_only, settings)
     with _cache_lock:
         loaded = _cache.get(key)
         if loaded is not None:
             _cache.move_to_end(key)
             return loaded
+        # Settings changed since it was loaded: free the old copy's memory (unless it is busy).
+        for old in [k for k in _cache if k[0] == key[0] and k[1] == vocab_only]:
+            if _cache[old].lock.acquire(blocking=False):
+                _cache[old].lock.release()
+                del _cache[old]
         try:
             from llama_cpp import Llama
         except ImportError as exc:  # pragma: no cover - a broken install
@@ -174,8 +212,9 @@ def load_model(path: Path, *, vocab_only: bool = False) -> _Loaded:
                 llama = Llama(
                     model_path=str(path),
                     # A vocabulary-only model still gets a (tiny) context; it is never used.
-                    n_ctx=64 if vocab_only else LOCAL_N_CTX,
-                    n_threads=_threads(),
+                    n_ctx=n_ctx,
+                    n_threads=_threads() if vocab_only else threads,
+                    n_gpu_layers=gpu_layers,
                     vocab_only=vocab_only,
                     verbose=False,
                 )

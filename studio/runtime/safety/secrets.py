@@ -27,16 +27,20 @@ __all__ = [
     "KEY_PATTERNS",
     "REDACTED",
     "MissingSecret",
+    "NoKeyring",
     "Scrubber",
     "StreamScrubber",
     "delete_secret",
     "get_secret",
     "install_log_scrubbing",
+    "keyring_available",
     "lookup_secret",
     "process_scrubber",
     "redact",
     "secret_references",
+    "session_secret_names",
     "set_secret",
+    "set_session_secret",
 ]
 
 KEYRING_SERVICE = "chain-studio"
@@ -102,9 +106,46 @@ def _remember(value: str) -> None:
             _seen_version += 1
 
 
+# Keys the user chose to keep for this session only (no keyring on this machine): in memory,
+# never written anywhere, gone when the process ends.
+_session: dict[str, str] = {}
+
+
+class NoKeyring(RuntimeError):
+    """This machine has no usable system keyring (no secret service on a Linux desktop)."""
+
+
+def keyring_available() -> bool:
+    """Whether secrets can be stored in a system keyring here (a real backend, not the fail one)."""
+    if os.environ.get("CHAIN_STUDIO_NO_KEYRING"):
+        return False
+    try:
+        import keyring
+        from keyring.backends import fail
+
+        return not isinstance(keyring.get_keyring(), fail.Keyring)
+    except Exception:
+        return False
+
+
+def set_session_secret(name: str, value: str | None) -> None:
+    """Keep a secret in memory for this process only (None forgets it)."""
+    if value is None:
+        _session.pop(name, None)
+        return
+    _session[name] = value
+    _remember(value)
+
+
+def session_secret_names() -> list[str]:
+    """Names (never values) of the secrets kept for this session only."""
+    return sorted(_session)
+
+
 def lookup_secret(name: str) -> str | None:
-    """A secret's value (keyring, then environment) or None; never raises, and remembers it."""
-    value = _from_keyring(name) or os.environ.get(name) or None
+    """A secret's value (keyring, this session's keys, then environment) or None; never raises,
+    and remembers it."""
+    value = _from_keyring(name) or _session.get(name) or os.environ.get(name) or None
     if value is not None:
         _remember(value)
     return value
@@ -120,10 +161,16 @@ def get_secret(name: str, *, purpose: str = "", required: bool = True) -> str | 
 
 
 def set_secret(name: str, value: str) -> None:
-    """Store a secret in the OS keyring."""
+    """Store a secret in the OS keyring; NoKeyring when this machine has none."""
+    if not keyring_available():
+        raise NoKeyring("no system keyring was found on this computer")
     import keyring
+    from keyring.errors import KeyringError
 
-    keyring.set_password(KEYRING_SERVICE, name, value)
+    try:
+        keyring.set_password(KEYRING_SERVICE, name, value)
+    except KeyringError as exc:  # a backend that exists but cannot store (locked, no D-Bus)
+        raise NoKeyring("the system keyring could not store the key") from exc
     _remember(value)
 
 
