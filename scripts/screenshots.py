@@ -3,8 +3,10 @@
     .venv/bin/python scripts/screenshots.py [--out screenshots] [--no-llm] [--dark]
 
 Writes start_page.png, template_flow.png, finished_run.png (a run of a small flow on the
-built-in local model, or on text nodes only with --no-llm), settings_keys.png and
-settings_models.png.
+built-in local model, or on text nodes only with --no-llm), settings_keys.png,
+settings_models.png, the editor's menus and sheets (editor_screenshots.py) and the pages
+(page_screenshots.py: knowledge_page, models_page, api_dialog, failed_after_good_run,
+human_input_waiting).
 """
 
 from __future__ import annotations
@@ -119,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
         settle(0.05)
     settle()
     window.grab().save(str(args.out / "finished_run.png"))
+    from page_screenshots import page_shots  # Knowledge, Models, API, failed run, human input
+
+    shots += page_shots(window, args.out, settle)
     from studio.gui.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(window)

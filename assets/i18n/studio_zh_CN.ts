@@ -355,6 +355,10 @@
         <source>Not run: %s before it is switched off.</source>
         <translation>未运行：它前面的 %s 已停用。</translation>
     </message>
+    <message>
+        <source>Waiting for your answer (Human Input panel)</source>
+        <translation>等待你的回答（人工输入面板）</translation>
+    </message>
 </context>
 <context>
     <name>ErrorText</name>
@@ -2088,6 +2092,10 @@ Start it?</source>
     <message>
         <source>cancelled</source>
         <translation>已取消</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>等待中</translation>
     </message>
     <message>
         <source>output</source>

@@ -153,6 +153,9 @@ class EditorTab(QWidget):
         elif isinstance(event, ev.NodeCached):
             state.status, state.outputs = "cached", dict(event.outputs)
             item.set_run_state("cached", "", preview(event.outputs))
+        elif isinstance(event, ev.NodeWaiting):
+            state.status = "waiting"
+            item.set_run_state("waiting", "", self.tr("Waiting for your answer (Human Input panel)"))
         elif isinstance(event, ev.NodeSkipped):
             # Switched off in the editor, or fed only by such a node: "not run", not "skipped".
             skipped = "not_run" if event.reason.startswith("not run") else "skipped"

@@ -38,6 +38,8 @@ class HumanPanel(QDockWidget):
         super().__init__(self.tr("Human Input"), parent)
         self.setObjectName("human_panel")
         self.resume = resume
+        # How a node is named to the person: its title on the canvas (the window sets this).
+        self.title_of: Callable[[str], str | None] = lambda _node_id: None
         self.run_id: str | None = None
         self.questions: dict[str, dict[str, Any]] = {}
         self._pending: dict[str, dict[str, Any]] = {}  # questions of the run going now
@@ -128,7 +130,7 @@ class HumanPanel(QDockWidget):
     def _add_question(self, node_id: str, question: dict[str, Any]) -> None:
         host = self.form_host
         approval = question.get("kind") == "approval"
-        label = str(question.get("node_label") or node_id)
+        label = self.title_of(node_id) or str(question.get("node_label") or node_id)
         text = QLabel(f"<b>{_html(label)}</b><br>{_html(self._question_text(question))}", host)
         text.setWordWrap(True)
         text.setTextFormat(Qt.TextFormat.RichText)

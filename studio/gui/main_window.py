@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
         self.human = HumanPanel(self, resume=lambda run_id, answers: resume_in(rc, run_id, answers))
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.human)
         self.human.hide()  # shown when a run waits for a person's answer
+        self.human.title_of = self._node_title
         self.run_control.runner.runEvent.connect(self.human.on_event)
         self.run_control.runFinished.connect(self.human.on_finished)
         self.edits = CanvasEdits(
@@ -161,6 +162,11 @@ class MainWindow(QMainWindow):
         self.autosaver = autosave.Autosaver(self.documents, self) if autosave_enabled else None
         self.tabs.addTab(self.start_page, "")
         self.retranslate()
+
+    def _node_title(self, node_id: str) -> str | None:
+        tab = self.current_tab()
+        item = tab.scene.nodes.get(node_id) if tab is not None else None
+        return item.title if item is not None else None
 
     def _handlers(self) -> ActionHandlers:
         run, edits = self.run_control, self.edits

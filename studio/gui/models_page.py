@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTreeWidget,
     QTreeWidgetItem,
@@ -50,6 +51,8 @@ class ModelsPage(QDialog):
         self.installed.setHeaderLabels([self.tr("Installed"), self.tr("Size"), self.tr("Where")])
         self.servers = QLabel(self)
         self.servers.setWordWrap(True)
+        # Wrapped lines need their height: without it the label is squeezed between the lists.
+        self.servers.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.catalogue = QTreeWidget(self)
         self.catalogue.setHeaderLabels(
             [self.tr("Catalogue"), self.tr("Size"), self.tr("Languages"), self.tr("RAM"), self.tr("Licence")]
@@ -153,6 +156,7 @@ class ModelsPage(QDialog):
             self.installed.addTopLevelItem(item)
             used += 0 if model.builtin else model.size_bytes
         self.disk.setText(self.tr("Downloaded models use %s") % format_size(used))
+        _fit_columns(self.installed)
         have = {m.name for m in models}
         self.catalogue.clear()
         catalogue = load_catalogue()
@@ -167,6 +171,7 @@ class ModelsPage(QDialog):
             item.setData(0, ROLE, entry.name)
             item.setToolTip(0, f"{entry.hf_repo}/{entry.file}")
             self.catalogue.addTopLevelItem(item)
+        _fit_columns(self.catalogue)
         chat = str(get_preference(DEFAULT_CHAT) or "local/smollm2-135m-instruct")
         self.default_chat.clear()
         self.default_chat.addItems([m.model for m in models])
@@ -451,3 +456,9 @@ class ModelsMenu(QObject):
         self.page.show()
         self.page.raise_()
         return self.page
+
+
+def _fit_columns(tree: QTreeWidget) -> None:
+    """Names and sizes shown whole (model names are long); the last column takes the rest."""
+    for column in range(tree.columnCount() - 1):
+        tree.resizeColumnToContents(column)

@@ -58,6 +58,7 @@ def status_label(status: str) -> str:
         "failed": QCoreApplication.translate("NodeItem", "failed"),
         "not_run": QCoreApplication.translate("NodeItem", "not run"),
         "cancelled": QCoreApplication.translate("NodeItem", "cancelled"),
+        "waiting": QCoreApplication.translate("NodeItem", "waiting"),
     }
     return words.get(status, status)
 

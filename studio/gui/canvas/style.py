@@ -59,6 +59,7 @@ STATUS_COLOURS = {
     "skipped": "#bdbdbd",
     "failed": "#e53935",
     "cancelled": "#fb8c00",
+    "waiting": "#00897b",
 }
 
 _cache: dict[str, QColor] = {}
