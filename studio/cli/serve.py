@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import ipaddress
 import socket
 import sys
 from pathlib import Path
@@ -64,12 +63,9 @@ def add_commands(sub: Any) -> None:
 
 
 def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    from studio.runtime.http_client import is_loopback_host
+
+    return is_loopback_host(host)
 
 
 def _bind(host: str, port: int) -> socket.socket:

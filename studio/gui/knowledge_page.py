@@ -46,12 +46,9 @@ NAME_ROLE = Qt.ItemDataRole.UserRole
 
 
 def _size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} GB"
+    from studio.gui.settings_dialog import human_size
+
+    return human_size(size)
 
 
 def _where(metadata: dict[str, Any]) -> str:

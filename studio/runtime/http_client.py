@@ -8,6 +8,7 @@ why, in one sentence a user can act on. Imports nothing but the standard library
 from __future__ import annotations
 
 import errno
+import ipaddress
 import socket
 import ssl
 from collections.abc import Iterator
@@ -67,3 +68,13 @@ def connection_error_message(url: str, error: BaseException, *, what: str = "") 
     """
     subject = f"{what} at {url}" if what else url
     return f"could not connect to {subject}: {_reason(error)}"
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether a host name or address is this machine (127.0.0.0/8, ::1 or localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -38,6 +38,7 @@ from studio.server.web import (
     ApiError,
     ServerState,
     check_inputs,
+    ensure_stream_slot,
     error_response,
     guarded_run,
     lookup,
@@ -175,13 +176,7 @@ def create_app(state: ServerState) -> FastAPI:
             )
         inputs = check_inputs(state, served, payload.get("inputs", {}))
         if stream:
-            if state.slots.taken >= state.slots.capacity:
-                raise ApiError(
-                    429,
-                    "the server is full; try again shortly",
-                    "too_many_requests",
-                    headers={"Retry-After": str(state.limits.retry_after_s)},
-                )
+            ensure_stream_slot(state)
             return StreamingResponse(
                 _stream_run(state, served, inputs),
                 media_type="text/event-stream",

@@ -26,7 +26,15 @@ from fastapi import Request
 
 from studio.runtime.memory import MemoryStore
 from studio.server.catalogue import ServedFlow, UnknownFlow
-from studio.server.web import ApiError, ServerState, check_inputs, guarded_run, lookup, read_json
+from studio.server.web import (
+    ApiError,
+    ServerState,
+    check_inputs,
+    ensure_stream_slot,
+    guarded_run,
+    lookup,
+    read_json,
+)
 
 if TYPE_CHECKING:
     from fastapi import APIRouter
@@ -314,13 +322,7 @@ def openai_router(state: ServerState, authorised: Callable[..., Awaitable[None]]
         if stream:
             options = body.get("stream_options")
             include_usage = isinstance(options, dict) and options.get("include_usage") is True
-            if state.slots.taken >= state.slots.capacity:
-                raise ApiError(
-                    429,
-                    "the server is full; try again shortly",
-                    "too_many_requests",
-                    headers={"Retry-After": str(state.limits.retry_after_s)},
-                )
+            ensure_stream_slot(state)
             return StreamingResponse(
                 _stream(state, served, inputs, extras, include_usage),
                 media_type="text/event-stream",

@@ -22,7 +22,16 @@ if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import JSONResponse
 
-__all__ = ["ApiError", "ServerState", "error_response", "guarded_run", "lookup", "read_json", "require_key"]
+__all__ = [
+    "ApiError",
+    "ServerState",
+    "ensure_stream_slot",
+    "error_response",
+    "guarded_run",
+    "lookup",
+    "read_json",
+    "require_key",
+]
 
 log = logging.getLogger("studio.server")
 T = TypeVar("T")
@@ -67,6 +76,18 @@ def error_response(error: ApiError) -> JSONResponse:
 
     body = {"error": {"message": error.message, "type": error.kind, "code": error.kind, **error.extra}}
     return JSONResponse(body, status_code=error.status, headers=error.headers)
+
+
+def ensure_stream_slot(state: ServerState) -> None:
+    """Refuse a streamed run up front when every run slot is taken (429 with Retry-After): once
+    the stream has started, its status can no longer say so."""
+    if state.slots.taken >= state.slots.capacity:
+        raise ApiError(
+            429,
+            "the server is full; try again shortly",
+            "too_many_requests",
+            headers={"Retry-After": str(state.limits.retry_after_s)},
+        )
 
 
 def require_key(state: ServerState, request: Request) -> None:

@@ -6,7 +6,6 @@ Only loopback addresses are ever contacted: an `OLLAMA_HOST` pointing elsewhere 
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import os
 import urllib.error
@@ -44,13 +43,9 @@ class ServerStatus:
 
 def is_loopback_url(url: str) -> bool:
     """Whether a URL's host is this machine (127.0.0.0/8, ::1 or localhost)."""
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    from studio.runtime.http_client import is_loopback_host
+
+    return is_loopback_host(urlsplit(url).hostname or "")
 
 
 def ollama_url() -> str:
