@@ -110,11 +110,17 @@ class EvalStore:
         # Durable enough: WAL with NORMAL keeps every committed cell across a process crash.
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self._lookups: sqlite3.Connection | None = None
+        self._lookup_lock = threading.Lock()
 
     def close(self) -> None:
         """Close the database."""
         with self._lock:
             self._db.close()
+        with self._lookup_lock:
+            if self._lookups is not None:
+                self._lookups.close()
+                self._lookups = None
 
     # ------------------------------------------------------------------ runs
 
@@ -277,8 +283,12 @@ class EvalStore:
 
     def reusable_cell(self, flow_hash: str, row_key: str) -> tuple[dict[str, Any], str | None] | None:
         """(sample, run record id) of the latest succeeded cell under the key, if its sample is whole."""
-        with self._lock:
-            found = self._db.execute(
+        # Its own connection: under WAL a lookup reads while the cell writer's commit goes on,
+        # instead of waiting for the writer's lock.
+        if self._lookups is None:
+            self._lookups = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+        with self._lookup_lock:
+            found = self._lookups.execute(
                 "SELECT c.sample, c.flow_run_id FROM eval_reusable k JOIN eval_cells c "
                 "ON c.run_id = k.run_id AND c.row = k.row AND c.variant = k.variant "
                 "WHERE k.flow_hash = ? AND k.row_key = ? AND c.status = 'succeeded'",

@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,11 +54,17 @@ def traces_url() -> str | None:
 
 
 _saved: tuple[Any, str] | None = None
+_saved_at = -1.0  # when the preferences file was last looked at (monotonic seconds)
 
 
 def _saved_endpoint() -> str:
-    """The Settings preference, re-read only when the preferences file changed (a batch asks per row)."""
-    global _saved
+    """The Settings preference, re-read only when the preferences file changed, and looked at no
+    more than once a second (a batch or an evaluation asks once per row)."""
+    global _saved, _saved_at
+    now = time.monotonic()
+    if _saved is not None and now - _saved_at < 1.0:
+        return _saved[1]
+    _saved_at = now
     from studio.runtime.paths import data_dir
     from studio.runtime.preferences import FILE_NAME, get_preference
 
