@@ -9,6 +9,12 @@ from typing import Any
 from studio.runtime.paths import data_dir
 
 FILE_NAME = "preferences.json"
+_writes = 0  # preferences stored by this process (readers that cache compare it)
+
+
+def writes() -> int:
+    """How many times this process stored a preference: a cached reading older than that is stale."""
+    return _writes
 
 
 def _path() -> Path:
@@ -33,6 +39,8 @@ def set_preference(name: str, value: Any) -> None:
     """Store one preference (None removes it), written atomically."""
     from studio.flow.io import write_atomic
 
+    global _writes
+    _writes += 1
     preferences = load_preferences()
     if value is None:
         preferences.pop(name, None)

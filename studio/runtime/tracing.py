@@ -54,17 +54,21 @@ def traces_url() -> str | None:
 
 
 _saved: tuple[Any, str] | None = None
-_saved_at = -1.0  # when the preferences file was last looked at (monotonic seconds)
+_saved_at: tuple[float, Any] = (-1.0, None)  # when the file was last looked at, and for what
 
 
 def _saved_endpoint() -> str:
     """The Settings preference, re-read only when the preferences file changed, and looked at no
     more than once a second (a batch or an evaluation asks once per row)."""
     global _saved, _saved_at
-    now = time.monotonic()
-    if _saved is not None and now - _saved_at < 1.0:
+    from studio.runtime import preferences
+    from studio.runtime.paths import HOME_ENV
+
+    now, seen = time.monotonic(), (os.environ.get(HOME_ENV), preferences.writes())
+    # Another process's change is seen within a second; this process's own at once.
+    if _saved is not None and now - _saved_at[0] < 1.0 and _saved_at[1] == seen:
         return _saved[1]
-    _saved_at = now
+    _saved_at = (now, seen)
     from studio.runtime.paths import data_dir
     from studio.runtime.preferences import FILE_NAME, get_preference
 
